@@ -1,0 +1,287 @@
+"""Matches, their rounds and the per-corner allowances used (R6-R9, R13, R14)."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .base import choices_check
+from .season import Group, Season
+from .team import Entry, Robot
+
+
+class Corner(models.TextChoices):
+    RED = "red", _("Red")
+    BLUE = "blue", _("Blue")
+
+    @classmethod
+    def other(cls, corner: str) -> str:
+        return cls.BLUE if corner == cls.RED else cls.RED
+
+
+class Method(models.TextChoices):
+    """How a round, or a whole match, was won (R8)."""
+
+    KNOCKOUT = "ko", _("Knockout")
+    TECHNICAL_KNOCKOUT = "tko", _("Technical knockout")
+    POINTS = "points", _("Points decision")
+    OVERTIME = "overtime", _("Overtime")
+    FORFEIT = "forfeit", _("Forfeit")
+    DISQUALIFICATION = "dq", _("Disqualification")
+
+    @classmethod
+    def round_methods(cls) -> list[str]:
+        return [cls.KNOCKOUT, cls.TECHNICAL_KNOCKOUT, cls.POINTS, cls.OVERTIME]
+
+
+class MatchStage(models.TextChoices):
+    GROUP = "group", _("Group stage")
+    QUARTERFINAL = "quarterfinal", _("Quarterfinal")
+    SEMIFINAL = "semifinal", _("Semifinal")
+    THIRD_PLACE = "third_place", _("Third-place match")
+    FINAL = "final", _("Final")
+
+
+class MatchStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CHECKED_IN = "checked_in", _("Checked in")
+    LIVE = "live", _("Live")
+    FINISHED = "finished", _("Finished")
+    FORFEITED = "forfeited", _("Forfeited")
+
+
+class Match(models.Model):
+    Stage = MatchStage
+
+    Status = MatchStatus
+
+    # R7: scheduled -> checked in -> live -> finished (or forfeited).
+    TRANSITIONS = {
+        Status.SCHEDULED: {Status.CHECKED_IN, Status.FORFEITED},
+        Status.CHECKED_IN: {Status.LIVE, Status.FORFEITED},
+        Status.LIVE: {Status.FINISHED, Status.FORFEITED},
+        Status.FINISHED: set(),
+        Status.FORFEITED: set(),
+    }
+    DONE = (Status.FINISHED, Status.FORFEITED)
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="matches")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="matches")
+    slot = models.CharField(_("slot"), max_length=8, help_text=_("A1-D6, QF1-QF4, SF1, SF2, 3P, F"))
+    day = models.PositiveSmallIntegerField(_("match day"), null=True, blank=True)
+    red = models.ForeignKey(Entry, on_delete=models.PROTECT, null=True, blank=True,
+                            related_name="red_matches", verbose_name=_("red corner"))
+    blue = models.ForeignKey(Entry, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="blue_matches", verbose_name=_("blue corner"))
+    # The bracket slots this match feeds (R14).
+    winner_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="fed_by_winner")
+    winner_to_corner = models.CharField(max_length=4, choices=Corner.choices, blank=True)
+    loser_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="fed_by_loser")
+    loser_to_corner = models.CharField(max_length=4, choices=Corner.choices, blank=True)
+    ring = models.CharField(_("ring"), max_length=40, blank=True)
+    scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.SCHEDULED)
+    referees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                      related_name="assigned_matches",
+                                      verbose_name=_("assigned referees"))
+    red_robot = models.ForeignKey(Robot, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    blue_robot = models.ForeignKey(Robot, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    red_seal = models.CharField(_("red battery seal"), max_length=32, blank=True)
+    blue_seal = models.CharField(_("blue battery seal"), max_length=32, blank=True)
+    winner = models.ForeignKey(Entry, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="won_matches")
+    red_rounds = models.PositiveSmallIntegerField(default=0)
+    blue_rounds = models.PositiveSmallIntegerField(default=0)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices, blank=True)
+    result_note = models.CharField(_("result note"), max_length=300, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                      null=True, blank=True, related_name="+")
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking: every change bumps it; a stale form is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["season", "scheduled_at", "slot"]
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            choices_check("stage", MatchStage, "match_stage_valid"),
+            choices_check("status", MatchStatus, "match_status_valid"),
+            models.UniqueConstraint(fields=["season", "slot"], name="match_one_per_slot",
+                                    violation_error_message=_("This bracket slot is taken.")),
+            models.CheckConstraint(condition=Q(red__isnull=True) | Q(blue__isnull=True)
+                                   | ~Q(red=F("blue")), name="match_two_different_corners"),
+            models.CheckConstraint(
+                condition=Q(winner__isnull=True) | Q(winner=F("red")) | Q(winner=F("blue")),
+                name="match_winner_in_match",
+                violation_error_message=_("R8: the winner must be one of the two corners.")),
+            models.CheckConstraint(
+                condition=(Q(stage="group") & Q(group__isnull=False))
+                | (~Q(stage="group") & Q(group__isnull=True)),
+                name="match_group_iff_group_stage"),
+            models.CheckConstraint(
+                condition=Q(status__in=["scheduled", "forfeited"])
+                | (Q(red_robot__isnull=False) & Q(blue_robot__isnull=False)
+                   & ~Q(red_seal="") & ~Q(blue_seal="")),
+                name="match_checked_in_has_robots_and_seals",
+                violation_error_message=_("R6: a match starts only with both robots and seals "
+                                          "checked in.")),
+            models.CheckConstraint(condition=~Q(status="finished") | Q(winner__isnull=False),
+                                   name="match_finished_has_winner"),
+            models.CheckConstraint(condition=Q(red_seal="") | ~Q(red_seal=F("blue_seal")),
+                                   name="match_seals_differ"),
+        ]
+        indexes = [models.Index(fields=["season", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.slot}: {self.red_name} v {self.blue_name}"
+
+    @property
+    def red_name(self) -> str:
+        return self.red.team.name_en if self.red_id else "?"
+
+    @property
+    def blue_name(self) -> str:
+        return self.blue.team.name_en if self.blue_id else "?"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in self.DONE
+
+    @property
+    def is_knockout(self) -> bool:
+        return self.stage != self.Stage.GROUP
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+    def entry_of(self, corner: str) -> Entry | None:
+        return self.red if corner == Corner.RED else self.blue
+
+    def entry_id_of(self, corner: str) -> int | None:
+        return self.red_id if corner == Corner.RED else self.blue_id
+
+    def corner_of(self, entry_id: int) -> str | None:
+        if entry_id == self.red_id:
+            return Corner.RED
+        if entry_id == self.blue_id:
+            return Corner.BLUE
+        return None
+
+    @property
+    def loser_id(self) -> int | None:
+        if self.winner_id is None:
+            return None
+        return self.blue_id if self.winner_id == self.red_id else self.red_id
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:match", kwargs={"slug": self.season.slug, "slot": self.slot})
+
+
+ROUND_MAX_POINTS = 200
+ROUND_MAX_COUNT = 30
+
+
+class Round(models.Model):
+    """One round of a match: per-corner points, knockdowns and fouls; a winner and how (R8)."""
+
+    MAX_POINTS = ROUND_MAX_POINTS
+    MAX_COUNT = ROUND_MAX_COUNT
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField(_("round"))
+    winner = models.CharField(_("winner"), max_length=4, choices=Corner.choices)
+    method = models.CharField(_("method"), max_length=10,
+                              choices=[(m, Method(m).label) for m in Method.round_methods()])
+    red_points = models.PositiveSmallIntegerField(_("red points"), default=0)
+    blue_points = models.PositiveSmallIntegerField(_("blue points"), default=0)
+    red_knockdowns = models.PositiveSmallIntegerField(_("red knockdowns"), default=0)
+    blue_knockdowns = models.PositiveSmallIntegerField(_("blue knockdowns"), default=0)
+    red_fouls = models.PositiveSmallIntegerField(_("red fouls"), default=0)
+    blue_fouls = models.PositiveSmallIntegerField(_("blue fouls"), default=0)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["match", "number"]
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        constraints = [
+            models.UniqueConstraint(fields=["match", "number"], name="round_unique_number",
+                                    violation_error_message=_("R8: this round is already recorded.")),
+            models.CheckConstraint(condition=Q(number__gte=1, number__lte=7), name="round_number_range"),
+            choices_check("winner", Corner, "round_winner_valid"),
+            models.CheckConstraint(condition=Q(method__in=Method.round_methods()),
+                                   name="round_method_valid"),
+            models.CheckConstraint(
+                condition=Q(red_points__lte=ROUND_MAX_POINTS, blue_points__lte=ROUND_MAX_POINTS,
+                            red_knockdowns__lte=ROUND_MAX_COUNT, blue_knockdowns__lte=ROUND_MAX_COUNT,
+                            red_fouls__lte=ROUND_MAX_COUNT, blue_fouls__lte=ROUND_MAX_COUNT),
+                name="round_counts_sane"),
+            models.CheckConstraint(
+                condition=~Q(method="points")
+                | (Q(winner="red") & Q(red_points__gt=F("blue_points")))
+                | (Q(winner="blue") & Q(blue_points__gt=F("red_points"))),
+                name="round_points_decision_has_more_points",
+                violation_error_message=_("R8: a points decision goes to the corner with more "
+                                          "points.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.match.slot} R{self.number}"
+
+    def get(self, corner: str, stat: str) -> int:
+        return getattr(self, f"{corner}_{stat}")
+
+
+class AllowanceUse(models.Model):
+    """One use of a per-corner, per-match allowance (R9). ``seq`` counts uses 1..limit."""
+
+    class Kind(models.TextChoices):
+        MANUAL_RESET = "manual_reset", _("Manual reset")
+        TACTICAL_TIMEOUT = "tactical_timeout", _("Tactical timeout")
+        EMERGENCY_REPAIR = "emergency_repair", _("Emergency repair")
+
+    LIMITS = {Kind.MANUAL_RESET: 2, Kind.TACTICAL_TIMEOUT: 2, Kind.EMERGENCY_REPAIR: 1}
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="allowances")
+    corner = models.CharField(max_length=4, choices=Corner.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    seq = models.PositiveSmallIntegerField()
+    round_number = models.PositiveSmallIntegerField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["match", "recorded_at", "id"]
+        verbose_name = _("allowance used")
+        verbose_name_plural = _("allowances used")
+        constraints = [
+            models.UniqueConstraint(fields=["match", "corner", "kind", "seq"],
+                                    name="allowance_use_once",
+                                    violation_error_message=_("R9: this allowance is already used.")),
+            choices_check("corner", Corner, "allowance_corner_valid"),
+            models.CheckConstraint(
+                condition=(Q(kind="manual_reset") & Q(seq__gte=1, seq__lte=2))
+                | (Q(kind="tactical_timeout") & Q(seq__gte=1, seq__lte=2))
+                | (Q(kind="emergency_repair") & Q(seq=1)),
+                name="allowance_within_limit",
+                violation_error_message=_("R9: per corner per match, at most 2 manual resets, "
+                                          "2 tactical timeouts and 1 emergency repair.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.match.slot} {self.corner} {self.kind} #{self.seq}"

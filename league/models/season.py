@@ -1,0 +1,156 @@
+"""Season (one city's tournament), its rewards and its groups."""
+from __future__ import annotations
+
+import zoneinfo
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .base import choices_check
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(_("%(tz)s is not a known time zone."), params={"tz": value}) from exc
+
+
+class SeasonPhase(models.TextChoices):
+    REGISTRATION = "registration", _("Registration")
+    AUDITIONS = "auditions", _("Auditions")
+    DRAW = "draw", _("Draw")
+    GROUP_STAGE = "group_stage", _("Group stage")
+    KNOCKOUT = "knockout", _("Knockout")
+    FINISHED = "finished", _("Finished")
+
+
+class Season(models.Model):
+    Phase = SeasonPhase
+
+    # Phases move only forward, one step at a time (see services.season).
+    PHASE_ORDER = [p.value for p in Phase]
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_zh = models.CharField(_("Chinese name"), max_length=120, blank=True)
+    city = models.CharField(_("city"), max_length=80)
+    venue = models.CharField(_("venue"), max_length=160)
+    time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
+    starts_on = models.DateField(_("first match day"))
+    day_start = models.TimeField(_("first fight of a day"), default="14:00")
+    rings = models.CharField(_("rings"), max_length=120, default="Ring 1,Ring 2",
+                             help_text=_("Comma-separated ring names."))
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices,
+                             default=Phase.REGISTRATION)
+    best_of = models.PositiveSmallIntegerField(
+        _("rounds per match (best of)"), default=3,
+        choices=[(1, "1"), (3, "3"), (5, "5"), (7, "7")])
+    round_minutes = models.PositiveSmallIntegerField(
+        _("round length (minutes, net)"), default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)])
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("time slot per fight (minutes)"), default=40,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)])
+    min_rest_minutes = models.PositiveIntegerField(
+        _("minimum rest between fights (minutes)"), default=12 * 60)
+    third_place_match = models.BooleanField(_("third-place match"), default=True)
+    draw_seed = models.BigIntegerField(_("draw seed"), null=True, blank=True)
+    knockout_seed = models.BigIntegerField(_("quarterfinal draw seed"), null=True, blank=True)
+    # Bumped by every service that changes what the public sees: ETags of live pages.
+    version = models.PositiveBigIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("season")
+        verbose_name_plural = _("seasons")
+        constraints = [
+            choices_check("phase", SeasonPhase, "season_phase_valid"),
+            models.CheckConstraint(condition=models.Q(best_of__in=[1, 3, 5, 7]),
+                                   name="season_best_of_odd",
+                                   violation_error_message=_("A match is best of 1, 3, 5 or 7 rounds (R8).")),
+            models.CheckConstraint(condition=models.Q(min_rest_minutes__lte=7 * 24 * 60),
+                                   name="season_min_rest_sane"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def rounds_to_win(self) -> int:
+        return self.best_of // 2 + 1
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def ring_list(self) -> list[str]:
+        return [r.strip() for r in self.rings.split(",") if r.strip()]
+
+    def phase_index(self, phase: str | None = None) -> int:
+        return self.PHASE_ORDER.index(phase or self.phase)
+
+    def is_past(self, phase: str) -> bool:
+        return self.phase_index() > self.phase_index(phase)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.phase == self.Phase.FINISHED
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:season", kwargs={"slug": self.slug})
+
+
+class Reward(models.Model):
+    """What a final place earns in a season (R15, R16); set by the organizer."""
+
+    class Place(models.IntegerChoices):
+        CHAMPION = 1, _("Champion")
+        RUNNER_UP = 2, _("Runner-up")
+        THIRD = 3, _("Third place")
+        FOURTH = 4, _("Fourth place")
+        QUARTERFINALIST = 5, _("Places 5-8 (quarterfinalists)")
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="rewards")
+    place = models.PositiveSmallIntegerField(_("place"), choices=Place.choices)
+    description = models.CharField(_("description"), max_length=200)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2,
+                                validators=[MinValueValidator(Decimal("0"))])
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+
+    class Meta:
+        ordering = ["season", "place"]
+        verbose_name = _("reward")
+        verbose_name_plural = _("rewards")
+        constraints = [
+            models.UniqueConstraint(fields=["season", "place"], name="reward_one_per_place",
+                                    violation_error_message=_("This place already has a reward.")),
+            models.CheckConstraint(condition=models.Q(place__gte=1, place__lte=5),
+                                   name="reward_place_range"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="reward_value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_place_display()}: {self.description}"
+
+
+class Group(models.Model):
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("group"), max_length=1)
+
+    class Meta:
+        ordering = ["season", "name"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        constraints = [
+            models.UniqueConstraint(fields=["season", "name"], name="group_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Group %(name)s") % {"name": self.name}

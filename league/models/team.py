@@ -1,0 +1,191 @@
+"""Teams (lasting identity), their entries in seasons, rosters and robots."""
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .base import choices_check
+from .season import Group, Season
+
+
+class TeamKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    COMPANY = "company", _("Company")
+    INSTITUTE = "institute", _("Research institute")
+    OTHER = "other", _("Other")
+
+
+class Team(models.Model):
+    """A team's identity lasts across seasons so its history can be shown (R2)."""
+
+    Kind = TeamKind
+
+    slug = models.SlugField(unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120)
+    organization = models.CharField(_("organization"), max_length=160)
+    registration_number = models.CharField(
+        _("legal registration number"), max_length=64,
+        help_text=_("Only legally registered organizations enter (R2)."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 alpha-2 code."))
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        constraints = [
+            choices_check("kind", TeamKind, "team_kind_valid"),
+            models.UniqueConstraint(fields=["name_en"], name="team_unique_name_en"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:team", kwargs={"slug": self.slug})
+
+
+class EntryStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    AUDITION_PASSED = "audition_passed", _("Audition passed")
+    AUDITION_REJECTED = "audition_rejected", _("Audition rejected")
+    QUALIFIED = "qualified", _("Qualified")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Entry(models.Model):
+    """A team in a season (R1, R2)."""
+
+    Status = EntryStatus
+
+    TRANSITIONS = {
+        Status.APPLIED: {Status.AUDITION_PASSED, Status.AUDITION_REJECTED, Status.WITHDRAWN},
+        Status.AUDITION_PASSED: {Status.QUALIFIED, Status.WITHDRAWN},
+        Status.AUDITION_REJECTED: set(),
+        Status.QUALIFIED: {Status.WITHDRAWN},
+        Status.WITHDRAWN: set(),
+    }
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="entries")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="entries")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.APPLIED)
+    status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    seed = models.PositiveSmallIntegerField(_("seed"), null=True, blank=True,
+                                            validators=[MinValueValidator(1), MaxValueValidator(16)])
+    pot = models.PositiveSmallIntegerField(_("pot"), null=True, blank=True,
+                                           validators=[MinValueValidator(1), MaxValueValidator(4)])
+    group = models.ForeignKey(Group, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="entries")
+    # Drawing of lots by the organizer, the last tie-breaker of R12 (lower ranks higher).
+    lot = models.PositiveSmallIntegerField(_("lot"), null=True, blank=True)
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["season", "seed", "team__name_en"]
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        constraints = [
+            models.UniqueConstraint(fields=["season", "team"], name="entry_one_per_team_season",
+                                    violation_error_message=_("R2: a team enters a season once.")),
+            models.UniqueConstraint(fields=["season", "seed"], name="entry_unique_seed",
+                                    condition=models.Q(seed__isnull=False),
+                                    violation_error_message=_("Two entries cannot share a seed.")),
+            choices_check("status", EntryStatus, "entry_status_valid"),
+            models.CheckConstraint(condition=models.Q(pot__isnull=True) | models.Q(pot__gte=1, pot__lte=4),
+                                   name="entry_pot_range"),
+            models.CheckConstraint(
+                condition=models.Q(group__isnull=True) | models.Q(status="qualified")
+                | models.Q(status="withdrawn"),
+                name="entry_grouped_only_if_qualified",
+                violation_error_message=_("R1: only qualified teams are drawn into groups.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} @ {self.season.slug}"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+
+class MemberRole(models.TextChoices):
+    OPERATOR = "operator", _("Operator")
+    SUBSTITUTE_OPERATOR = "substitute_operator", _("Substitute operator")
+    TECHNICAL_STAFF = "technical_staff", _("Technical staff")
+    COACH = "coach", _("Coach")
+
+
+class TeamMember(models.Model):
+    """A member of a team's roster in one season (R2: 3-10, locked for the main event)."""
+
+    Role = MemberRole
+
+    MIN_ROSTER = 3
+    MAX_ROSTER = 10
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+
+    class Meta:
+        ordering = ["entry", "role", "name"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            choices_check("role", MemberRole, "member_role_valid"),
+            models.UniqueConstraint(fields=["entry", "name"], name="member_unique_name_per_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class RobotRole(models.TextChoices):
+    PRIMARY = "primary", _("Primary")
+    BACKUP = "backup", _("Backup")
+
+
+class RobotStatus(models.TextChoices):
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Robot(models.Model):
+    """A robot registered by an entry: exactly one primary and one backup (R3)."""
+
+    Role = RobotRole
+
+    Status = RobotStatus
+
+    DEFAULT_MODEL = "EngineAI T800"
+
+    # season is the entry's season, kept here so the database can hold a serial to one team.
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="robots")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="robots")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    model = models.CharField(_("model"), max_length=80, default=DEFAULT_MODEL)
+    serial = models.CharField(_("serial number"), max_length=64)
+    name = models.CharField(_("name"), max_length=80)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.READY)
+
+    class Meta:
+        ordering = ["entry", "role"]
+        verbose_name = _("robot")
+        verbose_name_plural = _("robots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "role"], name="robot_one_per_role",
+                violation_error_message=_("R3: a team registers one primary and one backup robot.")),
+            models.UniqueConstraint(
+                fields=["season", "serial"], name="robot_serial_unique_in_season",
+                violation_error_message=_("R3: a serial number belongs to one team in a season.")),
+            choices_check("role", RobotRole, "robot_role_valid"),
+            choices_check("status", RobotStatus, "robot_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.serial})"

@@ -1,0 +1,1 @@
+"""Pure league rules: plain functions over plain data, no Django and no database."""

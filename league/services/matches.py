@@ -1,0 +1,363 @@
+"""Running a match: check-in, start, rounds, allowances, battery swaps, forfeits, sign-off,
+result corrections and the bracket filling itself (R5-R9, R14).
+
+Every service takes the version the referee's form was loaded with: a stale form is refused
+with MatchConflict, so two devices never lose or double an update.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..errors import MatchConflict, NotAllowed, RuleViolation
+from ..models import AllowanceUse, Corner, Match, Robot, Round, Season
+from ..models.match import Method
+from .common import audit, bump, require_head_referee
+
+LIVE_PHASES = (Season.Phase.GROUP_STAGE, Season.Phase.KNOCKOUT)
+
+
+def _claim(match: Match, expected_version: int | None) -> Match:
+    """Lock the match and take the next version; refuse a stale form."""
+    current = (Match.objects.select_for_update()
+               .select_related("season", "red__team", "blue__team").get(pk=match.pk))
+    if expected_version is not None and current.version != expected_version:
+        raise MatchConflict(_("This match changed on another device (now %(state)s). Your change "
+                              "was not saved: look at the current state and try again.")
+                            % {"state": current.get_status_display()},
+                            current_version=current.version)
+    # Compare-and-swap: holds on SQLite too, where select_for_update() is a no-op.
+    if not Match.objects.filter(pk=current.pk, version=current.version).update(
+            version=F("version") + 1):
+        raise MatchConflict(_("This match changed on another device. Try again."),
+                            current_version=current.version + 1)
+    current.version += 1
+    return current
+
+
+def _require_runner(match: Match, actor) -> None:
+    """R7: only a referee assigned to the match runs it (actor None: system import/shell)."""
+    if actor is None:
+        return
+    if not match.referees.filter(pk=actor.pk).exists():
+        raise NotAllowed("R7", _("Only a referee assigned to this match may run it."))
+
+
+def _require_status(match: Match, *statuses: str, doing: str) -> None:
+    if match.status not in statuses:
+        raise RuleViolation("R7", _("%(doing)s is not possible: the match is %(status)s.") % {
+            "doing": doing, "status": match.get_status_display()})
+
+
+def active_robot(entry) -> Robot | None:
+    """The robot a team fights with: its primary, or the backup once replaced (R4, R5)."""
+    robots = {r.role: r for r in entry.robots.all()}
+    replaced = hasattr(entry, "replacement")
+    robot = robots.get(Robot.Role.BACKUP if replaced else Robot.Role.PRIMARY)
+    return robot
+
+
+def match_check_in(*, match: Match, red_robot: Robot, blue_robot: Robot, red_seal: str,
+                   blue_seal: str, expected_version: int | None = None, actor=None) -> Match:
+    """Record each corner's robot and battery seal (R5, R6). May be redone until the start."""
+    with transaction.atomic():
+        match = _claim(match, expected_version)
+        _require_runner(match, actor)
+        if match.season.phase not in LIVE_PHASES:
+            raise RuleViolation("R7", _("Matches run in the group stage and the knockout."))
+        _require_status(match, Match.Status.SCHEDULED, Match.Status.CHECKED_IN, doing=_("Check-in"))
+        if not (match.red_id and match.blue_id):
+            raise RuleViolation("R14", _("Both corners must be known before check-in."))
+        seals = {}
+        for corner, robot, seal in ((Corner.RED, red_robot, red_seal),
+                                    (Corner.BLUE, blue_robot, blue_seal)):
+            entry = match.entry_of(corner)
+            if robot is None or robot.entry_id != entry.pk:
+                raise RuleViolation("R5", _("The %(corner)s corner must field a robot of %(team)s.")
+                                    % {"corner": Corner(corner).label.lower(), "team": entry.team})
+            robot = Robot.objects.get(pk=robot.pk)
+            if robot.status == Robot.Status.FAILED:
+                raise RuleViolation("R5", _("%(robot)s has failed and never fights again this "
+                                            "season.") % {"robot": robot})
+            expected = active_robot(entry)
+            if expected is None or expected.pk != robot.pk:
+                raise RuleViolation("R4", _("%(team)s fights with %(robot)s: the backup enters only "
+                                            "after an approved replacement.")
+                                    % {"team": entry.team, "robot": expected or "?"})
+            seal = (seal or "").strip()
+            if not seal or len(seal) > 32:
+                raise RuleViolation("R6", _("Record the %(corner)s corner's battery seal number "
+                                            "(1-32 characters).") % {"corner": Corner(corner).label.lower()})
+            seals[corner] = (robot, seal)
+        if seals[Corner.RED][1] == seals[Corner.BLUE][1]:
+            raise RuleViolation("R6", _("The two corners cannot share a battery seal number."))
+        before = match.status
+        match.red_robot, match.red_seal = seals[Corner.RED]
+        match.blue_robot, match.blue_seal = seals[Corner.BLUE]
+        match.status = Match.Status.CHECKED_IN
+        match.save(update_fields=["red_robot", "red_seal", "blue_robot", "blue_seal", "status"])
+        audit(actor=actor, action="match_checked_in", obj=match, from_state=before,
+              to_state=match.status, data={"red_robot": match.red_robot.serial,
+                                           "red_seal": match.red_seal,
+                                           "blue_robot": match.blue_robot.serial,
+                                           "blue_seal": match.blue_seal})
+        bump(match.season_id)
+        return match
+
+
+def match_start(*, match: Match, expected_version: int | None = None, actor=None) -> Match:
+    """Start the fight: robots and battery seals are locked until it ends (R6)."""
+    with transaction.atomic():
+        match = _claim(match, expected_version)
+        _require_runner(match, actor)
+        _require_status(match, Match.Status.CHECKED_IN, doing=_("Starting"))
+        match.status = Match.Status.LIVE
+        match.started_at = timezone.now()
+        match.save(update_fields=["status", "started_at"])
+        audit(actor=actor, action="match_started", obj=match, from_state=Match.Status.CHECKED_IN,
+              to_state=match.status)
+        bump(match.season_id)
+        return match
+
+
+@dataclass(frozen=True)
+class RoundInput:
+    winner: str
+    method: str
+    red_points: int = 0
+    blue_points: int = 0
+    red_knockdowns: int = 0
+    blue_knockdowns: int = 0
+    red_fouls: int = 0
+    blue_fouls: int = 0
+
+
+def _validate_round(number: int, data: RoundInput, best_of: int) -> None:
+    if not 1 <= number <= best_of:
+        raise RuleViolation("R8", _("A match has at most %(n)d rounds.") % {"n": best_of})
+    if data.winner not in Corner.values:
+        raise RuleViolation("R8", _("Every round has a winner: the red or the blue corner."))
+    if data.method not in Method.round_methods():
+        raise RuleViolation("R8", _("A round is won by knockout, technical knockout, points "
+                                    "decision or overtime."))
+    for field in ("red_points", "blue_points"):
+        value = getattr(data, field)
+        if not isinstance(value, int) or not 0 <= value <= Round.MAX_POINTS:
+            raise RuleViolation("R8", _("Points are a whole number from 0 to %(max)d.") % {
+                "max": Round.MAX_POINTS})
+    for field in ("red_knockdowns", "blue_knockdowns", "red_fouls", "blue_fouls"):
+        value = getattr(data, field)
+        if not isinstance(value, int) or not 0 <= value <= Round.MAX_COUNT:
+            raise RuleViolation("R8", _("Knockdowns and fouls are whole numbers from 0 to %(max)d.")
+                                % {"max": Round.MAX_COUNT})
+    if data.method == Method.POINTS:
+        mine, theirs = ((data.red_points, data.blue_points) if data.winner == Corner.RED
+                        else (data.blue_points, data.red_points))
+        if mine <= theirs:
+            raise RuleViolation("R8", _("A points decision goes to the corner with more points."))
+
+
+def round_record(*, match: Match, number: int, data: RoundInput,
+                 expected_version: int | None = None, actor=None) -> Match:
+    """Record a round; the match ends by itself when a corner has won enough rounds (R8)."""
+    with transaction.atomic():
+        match = _claim(match, expected_version)
+        _require_runner(match, actor)
+        _require_status(match, Match.Status.LIVE, doing=_("Recording a round"))
+        done = match.rounds.count()
+        if number != done + 1:
+            raise RuleViolation("R8", _("The next round to record is round %(n)d.") % {"n": done + 1})
+        _validate_round(number, data, match.season.best_of)
+        rnd = Round.objects.create(match=match, number=number, recorded_by=_user(actor),
+                                   **data.__dict__)
+        setattr(match, f"{data.winner}_rounds", getattr(match, f"{data.winner}_rounds") + 1)
+        fields = ["red_rounds", "blue_rounds"]
+        audit(actor=actor, action="round_recorded", obj=match, to_state=f"R{number}",
+              data={"round": number, **data.__dict__})
+        if getattr(match, f"{data.winner}_rounds") >= match.season.rounds_to_win:
+            _finish(match, winner_corner=data.winner, method=rnd.method, actor=actor)
+        else:
+            match.save(update_fields=fields)
+        bump(match.season_id)
+        return match
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _finish(match: Match, *, winner_corner: str | None, method: str, actor, note: str = "",
+            status: str = Match.Status.FINISHED) -> None:
+    before = match.status
+    match.status = status
+    match.winner = match.entry_of(winner_corner) if winner_corner else None
+    match.method = method
+    match.result_note = note
+    match.finished_at = timezone.now()
+    match.save(update_fields=["status", "winner", "method", "result_note", "finished_at",
+                              "red_rounds", "blue_rounds"])
+    audit(actor=actor, action="match_finished", obj=match, from_state=before, to_state=status,
+          reason=note, data={"winner": match.winner.team.slug if match.winner else None,
+                             "method": method})
+    bracket_advance(match=match)
+
+
+def allowance_use(*, match: Match, corner: str, kind: str, expected_version: int | None = None,
+                  actor=None) -> AllowanceUse:
+    """Count a manual reset, tactical timeout or emergency repair; refuse past the limit (R9)."""
+    with transaction.atomic():
+        match = _claim(match, expected_version)
+        _require_runner(match, actor)
+        _require_status(match, Match.Status.LIVE, doing=_("Using an allowance"))
+        if corner not in Corner.values or kind not in AllowanceUse.Kind.values:
+            raise RuleViolation("R9", _("Choose a corner and an allowance."))
+        used = match.allowances.filter(corner=corner, kind=kind).count()
+        limit = AllowanceUse.LIMITS[kind]
+        if used >= limit:
+            label = AllowanceUse.Kind(kind).label.lower()
+            if kind == AllowanceUse.Kind.MANUAL_RESET:
+                msg = _("The %(corner)s corner has used its %(n)d manual resets. A further reset is "
+                        "a technical knockout: record this round as won by the %(other)s corner by "
+                        "technical knockout.")
+            else:
+                msg = _("The %(corner)s corner has used its %(n)d %(what)s allowance(s).")
+            raise RuleViolation("R9", msg % {"corner": Corner(corner).label.lower(), "n": limit,
+                                             "what": label,
+                                             "other": Corner(Corner.other(corner)).label.lower()})
+        use = AllowanceUse.objects.create(match=match, corner=corner, kind=kind, seq=used + 1,
+                                          round_number=match.rounds.count() + 1,
+                                          recorded_by=_user(actor))
+        audit(actor=actor, action="allowance_used", obj=match, to_state=f"{corner}:{kind}#{used + 1}")
+        bump(match.season_id)
+        return use
+
+
+def battery_swap_report(*, match: Match, corner: str, confirmed: bool,
+                        expected_version: int | None = None, actor=None) -> Match:
+    """A battery swap during a match disqualifies that corner (R6)."""
+    with transaction.atomic():
+        match = _claim(match, expected_version)
+        _require_runner(match, actor)
+        _require_status(match, Match.Status.LIVE, doing=_("Reporting a battery swap"))
+        if corner not in Corner.values:
+            raise RuleViolation("R6", _("Choose the corner that swapped its battery."))
+        if not confirmed:
+            raise RuleViolation("R6", _("Confirm the battery swap: it disqualifies the %(corner)s "
+                                        "corner.") % {"corner": Corner(corner).label.lower()})
+        note = _("Battery swap by the %(corner)s corner during the match (R6).") % {
+            "corner": Corner(corner).label.lower()}
+        _finish(match, winner_corner=Corner.other(corner), method=Method.DISQUALIFICATION,
+                actor=actor, note=note)
+        bump(match.season_id)
+        return match
+
+
+def match_forfeit(*, match: Match, corners: list[str], reason: str,
+                  expected_version: int | None = None, actor=None) -> Match:
+    """One corner forfeits (the other wins), or both do: a loss for both in the group (R12)."""
+    with transaction.atomic():
+        match = _claim(match, expected_version)
+        _require_runner(match, actor)
+        _require_status(match, Match.Status.SCHEDULED, Match.Status.CHECKED_IN, Match.Status.LIVE,
+                        doing=_("A forfeit"))
+        corners = sorted(set(corners))
+        if not corners or any(c not in Corner.values for c in corners):
+            raise RuleViolation("R8", _("Choose the corner that forfeits."))
+        if not reason.strip():
+            raise RuleViolation(None, _("Give the reason for the forfeit."))
+        if not (match.red_id and match.blue_id):
+            raise RuleViolation("R14", _("Both corners must be known."))
+        if len(corners) == 2 and match.is_knockout:
+            raise RuleViolation("R14", _("A knockout match needs a winner: only one corner can "
+                                         "forfeit."))
+        winner = Corner.other(corners[0]) if len(corners) == 1 else None
+        if winner:
+            setattr(match, f"{winner}_rounds", match.season.rounds_to_win)
+        _finish(match, winner_corner=winner, method=Method.FORFEIT, actor=actor, note=reason,
+                status=Match.Status.FORFEITED)
+        bump(match.season_id)
+        return match
+
+
+def match_sign_off(*, match: Match, expected_version: int | None = None, actor=None) -> Match:
+    """The referee signs the result."""
+    with transaction.atomic():
+        match = _claim(match, expected_version)
+        _require_runner(match, actor)
+        _require_status(match, *Match.DONE, doing=_("Signing off"))
+        if match.signed_off_at:
+            raise RuleViolation(None, _("The result is already signed."))
+        match.signed_off_by = _user(actor)
+        match.signed_off_at = timezone.now()
+        match.save(update_fields=["signed_off_by", "signed_off_at"])
+        audit(actor=actor, action="match_signed_off", obj=match, to_state="signed")
+        bump(match.season_id)
+        return match
+
+
+def bracket_advance(*, match: Match) -> None:
+    """Send the winner (and from a semifinal the loser) to the slots this match feeds (R14)."""
+    for target_id, corner, entry_id in ((match.winner_to_id, match.winner_to_corner, match.winner_id),
+                                        (match.loser_to_id, match.loser_to_corner, match.loser_id)):
+        if target_id is None or entry_id is None:
+            continue
+        target = Match.objects.select_for_update().get(pk=target_id)
+        if getattr(target, f"{corner}_id") == entry_id:
+            continue
+        if target.status != Match.Status.SCHEDULED:
+            raise RuleViolation("R14", _("%(slot)s has already started; its corners are fixed.") % {
+                "slot": target.slot})
+        Match.objects.filter(pk=target.pk).update(**{f"{corner}_id": entry_id},
+                                                  version=F("version") + 1)
+        audit(actor=None, action="bracket_advanced", obj=target, season=match.season,
+              to_state=f"{corner}:{entry_id}", data={"from": match.slot})
+
+
+def match_result_correct(*, match: Match, rounds: list[RoundInput], reason: str,
+                         expected_version: int | None = None, actor=None) -> Match:
+    """A head referee corrects a finished result with a reason (R7); a change of winner is
+    refused once a match it feeds has started (R14)."""
+    require_head_referee(actor)
+    with transaction.atomic():
+        match = _claim(match, expected_version)
+        _require_status(match, Match.Status.FINISHED, doing=_("Correcting a result"))
+        if match.method == Method.DISQUALIFICATION:
+            raise RuleViolation("R6", _("A disqualification is not corrected through its rounds."))
+        if not reason.strip():
+            raise RuleViolation("R7", _("A correction needs a reason."))
+        need = match.season.rounds_to_win
+        won = {Corner.RED: 0, Corner.BLUE: 0}
+        for number, data in enumerate(rounds, start=1):
+            _validate_round(number, data, match.season.best_of)
+            if max(won.values()) >= need:
+                raise RuleViolation("R8", _("The match was decided before round %(n)d.") % {"n": number})
+            won[data.winner] += 1
+        if max(won.values(), default=0) < need:
+            raise RuleViolation("R8", _("A finished match has a corner with %(n)d rounds won.") % {
+                "n": need})
+        winner_corner = Corner.RED if won[Corner.RED] >= need else Corner.BLUE
+        old = {"winner": match.winner_id, "rounds": [
+            {k: getattr(r, k) for k in RoundInput.__dataclass_fields__}
+            for r in match.rounds.all()]}
+        new_winner = match.entry_id_of(winner_corner)
+        if new_winner != match.winner_id:
+            for target in (match.winner_to, match.loser_to):
+                if target is not None and target.status != Match.Status.SCHEDULED:
+                    raise RuleViolation("R14", _("The winner cannot change: %(slot)s, which this "
+                                                 "match feeds, has started.") % {"slot": target.slot})
+        match.rounds.all().delete()
+        for number, data in enumerate(rounds, start=1):
+            Round.objects.create(match=match, number=number, recorded_by=_user(actor), **data.__dict__)
+        match.red_rounds, match.blue_rounds = won[Corner.RED], won[Corner.BLUE]
+        match.winner_id = new_winner
+        match.method = rounds[-1].method
+        match.save(update_fields=["red_rounds", "blue_rounds", "winner", "method"])
+        audit(actor=actor, action="result_corrected", obj=match, reason=reason,
+              from_state=str(old["winner"]), to_state=str(new_winner), data={"before": old})
+        bracket_advance(match=match)
+        bump(match.season_id)
+        return match

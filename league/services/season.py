@@ -1,0 +1,372 @@
+"""Season lifecycle: phases move only forward, each by one explicit organizer action.
+
+registration -> auditions -> draw -> group stage -> knockout -> finished
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import roles
+from ..errors import RuleViolation
+from ..models import Entry, Group, Match, Placing, Reward, Season
+from ..rules import bracket as bracket_rules
+from ..rules.draw import DrawTeam, draw_groups
+from ..rules.schedule import plan_group_schedule, schedule_violations
+from .common import audit, bump, lock_season, require_organizer, require_phase, save_checked
+from .entries import FIELD_SIZE, _check_roster_size
+
+GROUP_NAMES = "ABCD"
+POT_SIZE = 4
+
+DEFAULT_REWARDS = {
+    Reward.Place.CHAMPION: ("Pure-gold championship belt", Decimal("10000000"), "CNY"),
+    Reward.Place.RUNNER_UP: ("Runner-up trophy and prize", Decimal("1000000"), "CNY"),
+    Reward.Place.THIRD: ("Third-place trophy and prize", Decimal("500000"), "CNY"),
+    Reward.Place.FOURTH: ("Fourth-place prize", Decimal("300000"), "CNY"),
+    Reward.Place.QUARTERFINALIST: ("Quarterfinalist prize", Decimal("100000"), "CNY"),
+}
+
+
+def season_create(*, actor=None, with_default_rewards: bool = True, **fields) -> Season:
+    """Create a season in registration, with the default reward of each place (R15)."""
+    require_organizer(actor)
+    with transaction.atomic():
+        season = Season(**fields)
+        season.phase = Season.Phase.REGISTRATION
+        save_checked(season)
+        if with_default_rewards:
+            for place, (description, value, currency) in DEFAULT_REWARDS.items():
+                Reward.objects.create(season=season, place=place, description=description,
+                                      value=value, currency=currency)
+        audit(actor=actor, action="season_created", obj=season, to_state=season.phase)
+        return season
+
+
+def _advance_phase(season: Season, to: str, *, actor, reason: str = "", data=None) -> Season:
+    before = season.phase
+    if season.phase_index(to) != season.phase_index() + 1:
+        raise RuleViolation(None, _("A season moves one phase forward at a time."))
+    season.phase = to
+    season.save(update_fields=["phase"])
+    audit(actor=actor, action="season_phase", obj=season, from_state=before, to_state=to,
+          reason=reason, data=data)
+    bump(season)
+    return season
+
+
+def season_registration_close(*, season: Season, actor=None) -> Season:
+    require_organizer(actor)
+    with transaction.atomic():
+        season = lock_season(season)
+        require_phase(season, Season.Phase.REGISTRATION, doing=_("Closing registration"))
+        if not season.entries.exists():
+            raise RuleViolation("R1", _("No team has applied yet."))
+        return _advance_phase(season, Season.Phase.AUDITIONS, actor=actor)
+
+
+def qualified_entries(season: Season):
+    return season.entries.filter(status=Entry.Status.QUALIFIED)
+
+
+def season_auditions_close(*, season: Season, actor=None) -> Season:
+    """Close auditions: exactly 16 qualified (R1), each with a roster (R2) and two robots (R3)."""
+    require_organizer(actor)
+    with transaction.atomic():
+        season = lock_season(season)
+        require_phase(season, Season.Phase.AUDITIONS, rule="R1", doing=_("Closing auditions"))
+        entries = list(qualified_entries(season).select_related("team").prefetch_related("robots"))
+        if len(entries) != FIELD_SIZE:
+            raise RuleViolation("R1", _("Exactly %(n)d teams enter the main event; %(q)d are "
+                                        "qualified.") % {"n": FIELD_SIZE, "q": len(entries)})
+        for entry in entries:
+            _check_roster_size(entry)
+            robot_roles = sorted(r.role for r in entry.robots.all())
+            if robot_roles != ["backup", "primary"]:
+                raise RuleViolation("R3", _("%(team)s must register one primary and one backup "
+                                            "robot before the draw.") % {"team": entry.team})
+        return _advance_phase(season, Season.Phase.DRAW, actor=actor)
+
+
+def pots_seed(*, season: Season, order: list[int] | None = None, actor=None) -> list[Entry]:
+    """Seed the 16 and fill the pots: seeds 1-4 in pot 1, 5-8 in pot 2, ... (R10).
+
+    ``order`` lists the qualified entries' ids from seed 1 to 16; without it the
+    seeds already set on the entries are used.
+    """
+    require_organizer(actor)
+    with transaction.atomic():
+        season = lock_season(season)
+        require_phase(season, Season.Phase.DRAW, rule="R10", doing=_("Seeding the pots"))
+        if season.draw_seed is not None:
+            raise RuleViolation("R10", _("The draw has run; the pots are final."))
+        entries = {e.pk: e for e in qualified_entries(season).select_for_update()}
+        if order is None:
+            order = [e.pk for e in sorted(entries.values(), key=lambda e: (e.seed is None, e.seed or 0))]
+            if any(entries[pk].seed is None for pk in order):
+                raise RuleViolation("R10", _("Give every qualified team a seed from 1 to 16."))
+        if sorted(order) != sorted(entries) or len(order) != FIELD_SIZE:
+            raise RuleViolation("R10", _("The seeding must list each of the %(n)d qualified teams "
+                                         "exactly once.") % {"n": FIELD_SIZE})
+        Entry.objects.filter(pk__in=order).update(seed=None)  # free the unique seeds first
+        seeded = []
+        for index, pk in enumerate(order):
+            entry = entries[pk]
+            entry.seed = index + 1
+            entry.pot = index // POT_SIZE + 1
+            entry.save(update_fields=["seed", "pot"])
+            seeded.append(entry)
+        audit(actor=actor, action="pots_seeded", obj=season,
+              data={"order": [e.team.slug for e in seeded]})
+        bump(season)
+        return seeded
+
+
+def draw_run(*, season: Season, seed: int | None = None, actor=None) -> dict[str, list[Entry]]:
+    """The group draw (R10): one team of each pot per group, countries and organizations kept
+    apart where possible, reproducible from the stored seed."""
+    require_organizer(actor)
+    with transaction.atomic():
+        season = lock_season(season)
+        require_phase(season, Season.Phase.DRAW, rule="R10", doing=_("The draw"))
+        if season.draw_seed is not None:
+            raise RuleViolation("R10", _("The draw has already run (seed %(seed)d).") % {
+                "seed": season.draw_seed})
+        entries = list(qualified_entries(season).select_related("team"))
+        if len(entries) != FIELD_SIZE:
+            raise RuleViolation("R1", _("The draw needs exactly %(n)d qualified teams; there are "
+                                        "%(q)d.") % {"n": FIELD_SIZE, "q": len(entries)})
+        if any(e.pot is None for e in entries):
+            raise RuleViolation("R10", _("Seed the pots before the draw."))
+        if seed is None:
+            seed = secrets.randbelow(2**31)
+        try:
+            result = draw_groups(
+                [DrawTeam(key=e.pk, pot=e.pot, country=e.team.country,
+                          organization=e.team.organization) for e in entries],
+                seed, GROUP_NAMES)
+        except ValueError as exc:
+            raise RuleViolation("R10", str(exc)) from exc
+        by_pk = {e.pk: e for e in entries}
+        drawn: dict[str, list[Entry]] = {}
+        for name, keys in result.groups.items():
+            group = Group.objects.create(season=season, name=name)
+            Entry.objects.filter(pk__in=keys).update(group=group)
+            drawn[name] = [by_pk[k] for k in keys]
+        season.draw_seed = seed
+        season.save(update_fields=["draw_seed"])
+        audit(actor=actor, action="draw_run", obj=season, to_state="drawn",
+              data={"seed": seed, "conflicts": result.conflicts,
+                    "groups": {n: [by_pk[k].team.slug for k in ks] for n, ks in result.groups.items()}})
+        bump(season)
+        return drawn
+
+
+def _local(season: Season, day: dt.date, at: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, at, tzinfo=season.tz)
+
+
+def group_schedule_generate(*, season: Season, actor=None) -> list[Match]:
+    """Single round robin in each group: 6 matches on 3 days, rest respected (R11)."""
+    require_organizer(actor)
+    with transaction.atomic():
+        season = lock_season(season)
+        require_phase(season, Season.Phase.DRAW, rule="R11", doing=_("Generating the schedule"))
+        if season.draw_seed is None:
+            raise RuleViolation("R10", _("Run the draw before the schedule."))
+        if season.matches.exists():
+            raise RuleViolation("R11", _("The group schedule already exists."))
+        rings = season.ring_list
+        if not rings:
+            raise RuleViolation("R11", _("Name at least one ring."))
+        groups = {g.name: g for g in season.groups.all()}
+        members = {name: [e.pk for e in g.entries.order_by("pot")] for name, g in groups.items()}
+        plan = plan_group_schedule(
+            members, first_day=season.starts_on, day_start=season.day_start, tz=season.tz,
+            rings=rings, slot_minutes=season.slot_minutes,
+            min_rest=dt.timedelta(minutes=season.min_rest_minutes))
+        matches = []
+        counters: dict[str, int] = {}
+        for planned in sorted(plan, key=lambda p: (p.starts_at, p.ring)):
+            counters[planned.group] = counters.get(planned.group, 0) + 1
+            matches.append(Match(
+                season=season, stage=Match.Stage.GROUP, group=groups[planned.group],
+                slot=f"{planned.group}{counters[planned.group]}", day=planned.day + 1,
+                red_id=planned.red, blue_id=planned.blue, ring=planned.ring,
+                scheduled_at=planned.starts_at))
+        check_group_schedule(season, matches)
+        Match.objects.bulk_create(matches)
+        _advance_phase(season, Season.Phase.GROUP_STAGE, actor=actor,
+                       data={"matches": len(matches)})
+        return list(season.matches.order_by("scheduled_at", "ring"))
+
+
+def check_group_schedule(season: Season, matches: list[Match]) -> None:
+    """R11: no team twice on one day, the minimum rest between fights."""
+    slot = dt.timedelta(minutes=season.slot_minutes)
+    fights = []
+    for m in matches:
+        for entry_id in (m.red_id, m.blue_id):
+            fights.append((entry_id, m.scheduled_at, m.scheduled_at + slot))
+    problems = schedule_violations(fights, tz=season.tz,
+                                   min_rest=dt.timedelta(minutes=season.min_rest_minutes))
+    if problems:
+        raise RuleViolation(None, "; ".join(problems))
+
+
+def referees_assign(*, match: Match, referees, actor=None) -> Match:
+    """Assign the referees who may run a match (R7)."""
+    require_organizer(actor)
+    referees = list(referees)
+    with transaction.atomic():
+        match = Match.objects.select_for_update().select_related("season").get(pk=match.pk)
+        if match.is_done:
+            raise RuleViolation("R7", _("The match is over; its referees stay as they were."))
+        if not referees:
+            raise RuleViolation("R7", _("A match needs at least one referee."))
+        not_referees = [u.get_username() for u in referees if not roles.is_referee(u)]
+        if not_referees:
+            raise RuleViolation("R7", _("Not referees: %(names)s.") % {"names": ", ".join(not_referees)})
+        before = sorted(match.referees.values_list("username", flat=True))
+        match.referees.set(referees)
+        audit(actor=actor, action="referees_assigned", obj=match, from_state=",".join(before),
+              to_state=",".join(sorted(u.get_username() for u in referees)))
+        bump(match.season_id)
+        return match
+
+
+def referees_assign_round_robin(*, season: Season, actor=None) -> int:
+    """Assign every unassigned match of the season to the referees in turn (organizer helper)."""
+    referees = list(get_user_model().objects.filter(
+        groups__name__in=[roles.REFEREE, roles.HEAD_REFEREE], is_active=True).distinct()
+        .order_by("username"))
+    if not referees:
+        raise RuleViolation("R7", _("There are no referees to assign."))
+    count = 0
+    for index, match in enumerate(season.matches.filter(referees__isnull=True)
+                                  .exclude(status__in=Match.DONE).order_by("scheduled_at", "slot")):
+        referees_assign(match=match, referees=[referees[index % len(referees)]], actor=actor)
+        count += 1
+    return count
+
+
+def lots_record(*, group: Group, order: list[int], actor=None) -> None:
+    """The organizer's drawing of lots among teams level on every other criterion (R12)."""
+    from ..selectors import group_standings
+
+    require_organizer(actor)
+    with transaction.atomic():
+        season = lock_season(group.season)
+        require_phase(season, Season.Phase.GROUP_STAGE, rule="R12", doing=_("Drawing lots"))
+        if group.matches.exclude(status__in=Match.DONE).exists():
+            raise RuleViolation("R12", _("Lots are drawn once the group's matches are over."))
+        tied = {pk for block in group_standings(group=group).lots_needed for pk in block}
+        if not tied:
+            raise RuleViolation("R12", _("No tie in this group needs lots."))
+        if set(order) != tied or len(order) != len(tied):
+            raise RuleViolation("R12", _("The lots must order exactly the teams still tied."))
+        for lot, pk in enumerate(order, start=1):
+            Entry.objects.filter(pk=pk).update(lot=lot)
+        audit(actor=actor, action="lots_drawn", obj=group, season=season, data={"order": order})
+        bump(season)
+
+
+def knockout_start(*, season: Season, seed: int | None = None, actor=None) -> list[Match]:
+    """Close the group stage, draw the quarterfinal crossings (R13) and lay out the bracket."""
+    from ..selectors import group_standings
+
+    require_organizer(actor)
+    with transaction.atomic():
+        season = lock_season(season)
+        require_phase(season, Season.Phase.GROUP_STAGE, rule="R13", doing=_("Starting the knockout"))
+        open_matches = season.matches.filter(stage=Match.Stage.GROUP).exclude(status__in=Match.DONE)
+        if open_matches.exists():
+            raise RuleViolation("R12", _("%(n)d group matches are not finished.") % {
+                "n": open_matches.count()})
+        winners, runners_up = {}, {}
+        for group in season.groups.all():
+            table = group_standings(group=group)
+            if table.lots_needed:
+                raise RuleViolation("R12", _("Group %(g)s has a tie that only the drawing of lots "
+                                             "can break: record the lots first.") % {"g": group.name})
+            winners[group.name] = table.rows[0].entry.pk
+            runners_up[group.name] = table.rows[1].entry.pk
+        if seed is None:
+            seed = secrets.randbelow(2**31)
+        pairs = bracket_rules.quarterfinal_pairs(winners, runners_up, seed)
+        matches = _create_bracket(season, pairs)
+        season.knockout_seed = seed
+        season.save(update_fields=["knockout_seed"])
+        _advance_phase(season, Season.Phase.KNOCKOUT, actor=actor, data={"seed": seed})
+        return matches
+
+
+def _create_bracket(season: Season, pairs) -> list[Match]:
+    last = season.matches.order_by("-scheduled_at").values_list("scheduled_at", flat=True).first()
+    last_day = last.astimezone(season.tz).date() if last else season.starts_on
+    rest_days = max(1, -(-season.min_rest_minutes // (24 * 60)))
+    rings = season.ring_list
+    slot = dt.timedelta(minutes=season.slot_minutes)
+
+    def when(day_offset: int, index: int) -> tuple[dt.datetime, str]:
+        start = _local(season, last_day + dt.timedelta(days=rest_days * day_offset), season.day_start)
+        return start + slot * (index // len(rings)), rings[index % len(rings)]
+
+    layout = [(s, Match.Stage.QUARTERFINAL, 1, i) for i, s in enumerate(bracket_rules.QF_SLOTS)]
+    layout += [(s, Match.Stage.SEMIFINAL, 2, i) for i, s in enumerate(bracket_rules.SF_SLOTS)]
+    if season.third_place_match:
+        layout.append((bracket_rules.THIRD, Match.Stage.THIRD_PLACE, 3, 0))
+    layout.append((bracket_rules.FINAL, Match.Stage.FINAL, 3, 1 if season.third_place_match else 0))
+    created = {}
+    for slot_name, stage, day_offset, index in layout:
+        at, ring = when(day_offset, index)
+        created[slot_name] = Match.objects.create(season=season, stage=stage, slot=slot_name,
+                                                  scheduled_at=at, ring=ring)
+    for slot_name, (red, blue) in zip(bracket_rules.QF_SLOTS, pairs, strict=True):
+        Match.objects.filter(pk=created[slot_name].pk).update(red_id=red, blue_id=blue)
+    for source, (target, corner) in bracket_rules.FEEDS.items():
+        Match.objects.filter(pk=created[source].pk).update(
+            winner_to=created[target], winner_to_corner=corner)
+    if season.third_place_match:
+        for source, (target, corner) in bracket_rules.LOSER_FEEDS.items():
+            Match.objects.filter(pk=created[source].pk).update(
+                loser_to=created[target], loser_to_corner=corner)
+    return list(season.matches.exclude(stage=Match.Stage.GROUP).order_by("scheduled_at", "ring"))
+
+
+def season_finish(*, season: Season, actor=None) -> list[Placing]:
+    """Places and rewards from the bracket, never typed in (R15, R16)."""
+    require_organizer(actor)
+    with transaction.atomic():
+        season = lock_season(season)
+        require_phase(season, Season.Phase.KNOCKOUT, rule="R15", doing=_("Finishing the season"))
+        knockout = {m.slot: m for m in season.matches.exclude(stage=Match.Stage.GROUP)}
+        unfinished = sorted(s for s, m in knockout.items() if not m.is_done)
+        if unfinished:
+            raise RuleViolation("R15", _("The knockout is not over: %(slots)s.") % {
+                "slots": ", ".join(unfinished)})
+        if any(m.winner_id is None for m in knockout.values()):
+            raise RuleViolation("R14", _("Every knockout match needs a winner."))
+        rewards = {r.place: r for r in season.rewards.all()}
+        missing = [str(Reward.Place(p).label) for p in Reward.Place.values if p not in rewards]
+        if missing:
+            raise RuleViolation("R16", _("Set the reward of every place first: %(p)s.") % {
+                "p": ", ".join(missing)})
+        results = {slot: (m.winner_id, m.loser_id) for slot, m in knockout.items()}
+        places = bracket_rules.final_places(results, third_place_match=season.third_place_match)
+        placings = []
+        for entry_id, place in sorted(places.items(), key=lambda kv: kv[1]):
+            reward = rewards[place]
+            placing = Placing(season=season, entry_id=entry_id, place=place,
+                              reward_description=reward.description, reward_value=reward.value,
+                              reward_currency=reward.currency)
+            save_checked(placing)
+            placings.append(placing)
+        _advance_phase(season, Season.Phase.FINISHED, actor=actor,
+                       data={"places": {str(p.entry_id): p.place for p in placings}})
+        return placings
