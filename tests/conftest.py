@@ -38,3 +38,64 @@ def referee(people):
 @pytest.fixture
 def season(db):
     return factories.season_at("registration")
+
+
+# --- Browser tests: Playwright driving Debian's Chromium -------------------------------------
+import os  # noqa: E402
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# themselves are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """A headless Debian Chromium; skipped with a reason where none is installed (never in CI)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the browser tests but Chromium is missing at {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package to run e2e tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium_browser):
+    """A fresh context; call with viewport width, e.g. browser_context(375)."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 900, locale: str = "en-US"):
+        ctx = chromium_browser.new_context(viewport={"width": width, "height": height},
+                                           locale=locale)
+        ctx.set_default_timeout(10_000)
+        contexts.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot under artifacts/ (kept by CI) and return its path."""
+
+    def take(page, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

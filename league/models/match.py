@@ -147,6 +147,9 @@ class Match(models.Model):
     def __str__(self) -> str:
         return f"{self.slot}: {self.red_name} v {self.blue_name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("public:match", kwargs={"slug": self.season.slug, "slot": self.slot})
+
     @property
     def red_name(self) -> str:
         return self.red.team.name_en if self.red_id else "?"
@@ -185,8 +188,6 @@ class Match(models.Model):
             return None
         return self.blue_id if self.winner_id == self.red_id else self.red_id
 
-    def get_absolute_url(self) -> str:
-        return reverse("public:match", kwargs={"slug": self.season.slug, "slot": self.slot})
 
 
 ROUND_MAX_POINTS = 200

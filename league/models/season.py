@@ -81,6 +81,9 @@ class Season(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("public:season", kwargs={"slug": self.slug})
+
     @property
     def rounds_to_win(self) -> int:
         return self.best_of // 2 + 1
@@ -103,8 +106,6 @@ class Season(models.Model):
     def is_finished(self) -> bool:
         return self.phase == self.Phase.FINISHED
 
-    def get_absolute_url(self) -> str:
-        return reverse("public:season", kwargs={"slug": self.slug})
 
 
 class Reward(models.Model):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from functools import cache
 from itertools import permutations
 from typing import TypeVar
 
@@ -36,23 +37,29 @@ _TOP_HALF = frozenset(("QF1", "QF2"))  # feeds SF1; QF3 and QF4 feed SF2
 CHAMPION, RUNNER_UP, THIRD_PLACE, FOURTH_PLACE, QUARTERFINALIST = 1, 2, 3, 4, 5
 
 
-def quarterfinal_arrangements(groups: list[str]) -> list[tuple[tuple[str, str], ...]]:
+def quarterfinal_arrangements(groups: Iterable[str]) -> list[tuple[tuple[str, str], ...]]:
     """Every valid crossing, in a fixed order, as ((winner's group, runner-up's group), ...)
     for QF1..QF4.
 
     A group winner (red) meets the runner-up of another group (blue), and the two teams of one
-    group sit in opposite halves (QF1/QF2 feed SF1, QF3/QF4 feed SF2).
+    group sit in opposite halves (QF1/QF2 feed SF1, QF3/QF4 feed SF2), so they cannot meet
+    before the final (or the third-place match, if both lose their semifinals).
     """
+    return list(_arrangements(tuple(sorted(groups))))
+
+
+@cache
+def _arrangements(groups: tuple[str, ...]) -> tuple[tuple[tuple[str, str], ...], ...]:
     found = []
-    for reds in permutations(sorted(groups)):
-        for blues in permutations(sorted(groups)):
-            half = {}
+    for reds in permutations(groups):
+        for blues in permutations(groups):
+            half: dict[str, set[bool]] = {}
             for slot, red, blue in zip(QF_SLOTS, reds, blues, strict=True):
                 half.setdefault(red, set()).add(slot in _TOP_HALF)
                 half.setdefault(blue, set()).add(slot in _TOP_HALF)
             if all(len(sides) == 2 for sides in half.values()):
                 found.append(tuple(zip(reds, blues, strict=True)))
-    return found
+    return tuple(found)
 
 
 def quarterfinal_pairs(
@@ -70,7 +77,7 @@ def quarterfinal_pairs(
     teams = [*winners.values(), *runners_up.values()]
     if len(set(teams)) != len(teams):
         raise ValueError("A team can take only one quarterfinal place.")
-    arrangement = random.Random(seed).choice(quarterfinal_arrangements(list(winners)))
+    arrangement = random.Random(seed).choice(_arrangements(tuple(sorted(winners))))
     return [(winners[red], runners_up[blue]) for red, blue in arrangement]
 
 

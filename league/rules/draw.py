@@ -52,9 +52,10 @@ def draw_groups(
     ``random.Random(seed)``. Pot by pot, each team in turn goes to the first group (in
     ``group_names`` order) that has no team of its pot yet and still lets the whole draw finish
     with the fewest possible same-country / same-organization pairs: zero whenever a separated
-    draw exists. The fewest possible is computed exactly beforehand (a search over whole pots,
-    memoised on the unordered group contents), so the placement never needs more than one
-    level of backtracking inside a pot.
+    draw exists. This is the first draw, in that order, of a backtracking search that allows 0,
+    1, 2, ... conflicts; to stay fast, the fewest possible is computed exactly beforehand (a
+    search over whole pots, memoised on the unordered group contents) and the search prunes
+    every partial draw that cannot finish within it, so it never has to undo a completed pot.
     """
     names = list(group_names)
     size = len(names)
@@ -104,6 +105,9 @@ def draw_groups(
             added = sum(cost[i][g] for i, g in enumerate(targets))
             if best is not None and added >= best:
                 continue
+            if pot == size - 1:
+                best = added
+                continue
             placed = [set(group) for group in groups]
             for i, g in zip(members, targets, strict=True):
                 placed[g].add(i)
@@ -120,7 +124,7 @@ def draw_groups(
         if index == len(order):
             return True
         pot, position = divmod(index, size)
-        for g, group in enumerate(groups):
+        for group in groups:
             if len(group) > pot:
                 continue
             added = sum(clash[index][j] for j in group)

@@ -3,15 +3,42 @@
 Each is keyword-only, runs in one transaction, locks what it changes, checks the
 rules of ../shared/DOMAIN.md and raises RuleViolation naming the rule it enforces.
 """
-from .entries import (entry_apply, entry_audition, entry_qualify, entry_withdraw, member_add,
-                      member_remove, robot_register)
+from .entries import (
+                      entry_apply,
+                      entry_audition,
+                      entry_qualify,
+                      entry_withdraw,
+                      member_add,
+                      member_remove,
+                      robot_register,
+)
 from .failures import failure_report_decide, failure_report_file, robot_replace
-from .matches import (RoundInput, active_robot, allowance_use, battery_swap_report,
-                      bracket_advance, match_check_in, match_forfeit, match_result_correct,
-                      match_sign_off, match_start, round_record)
-from .season import (draw_run, group_schedule_generate, knockout_start, lots_record, pots_seed,
-                     referees_assign, referees_assign_round_robin, season_auditions_close,
-                     season_create, season_finish, season_registration_close)
+from .matches import (
+                      RoundInput,
+                      active_robot,
+                      allowance_use,
+                      battery_swap_report,
+                      bracket_advance,
+                      match_check_in,
+                      match_forfeit,
+                      match_result_correct,
+                      match_sign_off,
+                      match_start,
+                      round_record,
+)
+from .season import (
+                      draw_run,
+                      group_schedule_generate,
+                      knockout_start,
+                      lots_record,
+                      pots_seed,
+                      referees_assign,
+                      referees_assign_round_robin,
+                      season_auditions_close,
+                      season_create,
+                      season_finish,
+                      season_registration_close,
+)
 
 __all__ = [
     "RoundInput", "active_robot", "allowance_use", "battery_swap_report", "bracket_advance",

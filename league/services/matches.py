@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import MatchConflict, NotAllowed, RuleViolation
-from ..models import AllowanceUse, Corner, Match, Robot, Round, Season
+from ..models import AllowanceUse, Corner, Match, Replacement, Robot, Round, Season
 from ..models.match import Method
 from .common import audit, bump, require_head_referee
 
@@ -55,10 +55,9 @@ def _require_status(match: Match, *statuses: str, doing: str) -> None:
 
 def active_robot(entry) -> Robot | None:
     """The robot a team fights with: its primary, or the backup once replaced (R4, R5)."""
-    robots = {r.role: r for r in entry.robots.all()}
-    replaced = hasattr(entry, "replacement")
-    robot = robots.get(Robot.Role.BACKUP if replaced else Robot.Role.PRIMARY)
-    return robot
+    replaced = Replacement.objects.filter(entry_id=entry.pk).exists()
+    return Robot.objects.filter(
+        entry_id=entry.pk, role=Robot.Role.BACKUP if replaced else Robot.Role.PRIMARY).first()
 
 
 def match_check_in(*, match: Match, red_robot: Robot, blue_robot: Robot, red_seal: str,

@@ -63,20 +63,22 @@ def test_r12_head_to_head_breaks_a_two_way_tie():
         bout("B", "C", "B", rounds=(2, 0)),
         bout("D", "A", "A", rounds=(1, 2)),  # A: 2 wins
         bout("B", "D", "B", rounds=(2, 0)),  # B: 2 wins
-        bout("C", "D", "C"),
+        bout("D", "C", "D"),
     ]
     rows = rank("ABCD", matches)
     by_team = {row.team: row for row in rows}
+    assert by_team["A"].points == by_team["B"].points == 6
     assert by_team["B"].round_diff > by_team["A"].round_diff
-    assert order(rows)[:3] in (["A", "B", "C"], ["C", "A", "B"], ["A", "C", "B"])
-    assert order(rows).index("A") < order(rows).index("B")
+    assert by_team["C"].round_diff > by_team["D"].round_diff
+    assert order(rows) == ["A", "B", "D", "C"]
+    assert separators(rows) == ["head_to_head", "points", "head_to_head", None]
 
 
 def cycle(**per_team):
     """A beat B, B beat C, C beat A, every match 2-1: level on points, head-to-head and rounds.
 
-    ``per_team`` gives each team's (ko, points_for, discipline) in the match it won; the loser
-    of that match gets the same round points, so only the winner's own figures differ.
+    ``per_team`` gives each team's (KO rounds, round points, fouls + resets) in the match it
+    won; the loser of that match scores nothing.
     """
     matches = []
     for red, blue in (("A", "B"), ("B", "C"), ("C", "A")):
@@ -106,8 +108,9 @@ def test_r12_knockout_round_wins_break_a_tie():
 
 
 def test_r12_round_point_difference_breaks_a_tie():
-    rows = rank("ABC", cycle(A=(1, 5, 0), B=(1, 9, 0), C=(1, 7, 0)))
-    assert order(rows) == ["B", "C", "A"]
+    rows = rank("ABC", cycle(A=(1, 5, 0), B=(1, 9, 0), C=(1, 6, 0)))
+    # A 5 - 6 = -1, B 9 - 5 = +4, C 6 - 9 = -3
+    assert order(rows) == ["B", "A", "C"]
     assert separators(rows) == ["point_difference", "point_difference", None]
 
 
@@ -126,9 +129,6 @@ def test_r12_lots_break_a_tie_lower_number_first():
 
 
 def test_r12_without_lots_teams_level_on_everything_stay_tied():
-    rows = rank(["C", "A", "B", "D"], [*cycle(), bout("D", "A", "D", rounds=(2, 0))])
-    # D beat A, so A is below D and level with nobody else... but B and C now lead on points
-    # together with D; rebuild a clean three-way tie instead:
     rows = rank(["C", "A", "B"], cycle())
     assert order(rows) == ["A", "B", "C"]  # by key, for determinism
     assert separators(rows) == [None, None, None]
@@ -143,7 +143,7 @@ def test_r12_lots_missing_for_one_tied_team_leaves_the_tie_open():
 
 
 def test_r12_equal_lots_leave_those_teams_tied():
-    rows = rank("ABC", cycle(), lots={"A": 2, "B": 1, "C": 2})
+    rows = rank("CBA", [], lots={"A": 2, "B": 1, "C": 2})
     assert order(rows) == ["B", "A", "C"]
     assert separators(rows) == ["lots", None, None]
     assert needs_lots(rows) == [["A", "C"]]
@@ -247,7 +247,6 @@ def head_to_head(teams, matches):
     return mini
 
 
-THREE_WAY_TIE = (list(range(3)), cycle())
 THREE_WAY_TIE = ([0, 1, 2], [bout(0, 1, 0), bout(1, 2, 1), bout(2, 0, 2)])
 
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from .models import AllowanceUse, Entry, Group, Match, Round, Season
-from .models.match import Method
-from .rules.tiebreak import MatchRecord, StandingRow, needs_lots, rank
+from ..models import AllowanceUse, Entry, Group, Match, Round, Season
+from ..models.match import Method
+from ..rules.tiebreak import MatchRecord, StandingRow, needs_lots, rank
 
 
 @dataclass

@@ -1,0 +1,175 @@
+"""What every part of the organizer's admin shares.
+
+- ``dry_run``: run a service in a transaction that is always rolled back, so a preview page shows
+  exactly what the service would do, or the rule it would refuse with, and nothing is saved.
+- ``OrganizerAdmin``: a ModelAdmin whose writes go through services, with the audit trail of
+  each object on its change and history pages.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TypeVar
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .. import roles
+from ..errors import RuleViolation
+from ..models import AuditEvent
+
+R = TypeVar("R")
+HISTORY_LIMIT = 50
+
+
+class _Rollback(Exception):
+    def __init__(self, value):
+        super().__init__("dry run")
+        self.value = value
+
+
+def dry_run(fn: Callable[[], R]) -> R:
+    """Call ``fn`` in a transaction that is then rolled back; return what it returned.
+
+    A RuleViolation raised by ``fn`` propagates (and nothing is kept either). ``fn`` must turn
+    what it wants to show into plain data before returning: the rows it made are gone after.
+    """
+    try:
+        with transaction.atomic():
+            raise _Rollback(fn())
+    except _Rollback as done:
+        return done.value
+
+
+def call_service(request, fn: Callable[[], R], *, success: str | None = None) -> tuple[bool, R | None]:
+    """Run one service call; a refusal becomes an error message naming the rule, never a 500."""
+    try:
+        with transaction.atomic():
+            result = fn()
+    except RuleViolation as exc:
+        messages.error(request, exc.text)
+        return False, None
+    if success:
+        messages.success(request, success)
+    return True, result
+
+
+def money(value: Decimal | int | None, currency: str) -> str:
+    """'RMB 10,000,000' for the renminbi (ISO code CNY), 'USD 1,500.50' otherwise."""
+    if value is None:
+        return ""
+    label = "RMB" if currency.upper() == "CNY" else currency.upper()
+    decimals = 0 if Decimal(value) == Decimal(value).to_integral_value() else 2
+    return f"{label} {number_format(value, decimal_pos=decimals, use_l10n=False, force_grouping=True)}"
+
+
+def is_organizer(request) -> bool:
+    return roles.is_organizer(request.user)
+
+
+def require_organizer(request) -> None:
+    """The organizer's pages: staff is not enough, the organizer group (or superuser) is needed."""
+    if not (request.user.is_active and request.user.is_staff and roles.is_organizer(request.user)):
+        raise PermissionDenied
+
+
+def audit_q(obj) -> Q:
+    """The audit events about this object (and, for an entry, its roster, robots and reports)."""
+    q = Q(object_type=obj._meta.model_name, object_id=obj.pk)
+    if obj._meta.model_name == "entry":
+        q |= Q(object_type="teammember", object_id__in=list(obj.members.values_list("pk", flat=True)))
+        q |= Q(object_type="robot", object_id__in=list(obj.robots.values_list("pk", flat=True)))
+        q |= Q(object_type="failurereport",
+               object_id__in=list(obj.failure_reports.values_list("pk", flat=True)))
+        q |= Q(object_type="replacement", object_id__in=list(
+            obj._meta.model.objects.filter(pk=obj.pk, replacement__isnull=False)
+            .values_list("replacement__pk", flat=True)))
+    return q
+
+
+def audit_events_for(obj, limit: int = HISTORY_LIMIT) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(audit_q(obj)).select_related("actor")[:limit])
+
+
+def audit_changelist_url(obj) -> str:
+    if obj._meta.model_name == "season":
+        return reverse("admin:league_auditevent_changelist") + f"?season__id__exact={obj.pk}"
+    return (reverse("admin:league_auditevent_changelist")
+            + f"?object_type={obj._meta.model_name}&object_id={obj.pk}")
+
+
+class AuditHistoryMixin:
+    """Shows the object's audit events (who, when, what, from, to, why) on its change page and
+    on its History page, next to Django's own log of admin edits."""
+
+    object_history_template = "admin/league/object_history.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_view_permission(request, obj):
+            extra_context.setdefault("audit_events", audit_events_for(obj, limit=10))
+            extra_context.setdefault("audit_url", audit_changelist_url(obj))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_view_permission(request, obj):
+            extra_context["audit_events"] = audit_events_for(obj)
+            extra_context["audit_url"] = audit_changelist_url(obj)
+        return super().history_view(request, object_id, extra_context)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Visible to whoever may view it; changed only by the services (never in the admin)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def admin_page(model_admin, request, template: str, context: dict) -> TemplateResponse:
+    """Render one of our pages inside the admin's frame (header, breadcrumbs, messages)."""
+    base = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "app_label": model_admin.model._meta.app_label,
+    }
+    return TemplateResponse(request, template, {**base, **context})
+
+
+def link(url: str, text) -> str:
+    return format_html('<a href="{}">{}</a>', url, text)
+
+
+YES = _("yes")
+NO = _("no")

@@ -1,0 +1,1 @@
+"""Forms: parse and validate input; the rules themselves live in league.services."""

@@ -1,0 +1,160 @@
+"""Forms of the organizer's admin site: they parse input; the rules stay in league.services."""
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .. import roles
+from ..models import Entry, Match, Season
+
+SEED_MAX = 2**63 - 1  # Season.draw_seed is a BigIntegerField
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())
+            if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))] + [
+        ("UTC", "UTC")]
+
+
+class SeasonAdminForm(forms.ModelForm):
+    """The season's settings. Phase, seeds and version move only through the services."""
+
+    time_zone = forms.ChoiceField(label=_("time zone"), choices=time_zone_choices,
+                                  help_text=_("Every time of the season is shown in this zone."))
+
+    class Meta:
+        model = Season
+        fields = ["name", "name_zh", "slug", "city", "venue", "time_zone", "starts_on", "day_start",
+                  "rings", "best_of", "round_minutes", "slot_minutes", "min_rest_minutes",
+                  "third_place_match"]
+
+    def clean_rings(self) -> str:
+        rings = [name.strip() for name in self.cleaned_data["rings"].split(",") if name.strip()]
+        if not rings:
+            raise forms.ValidationError(_("Name at least one ring."))
+        if len({r.casefold() for r in rings}) != len(rings):
+            raise forms.ValidationError(_("Each ring needs its own name."))
+        return ",".join(rings)
+
+
+class ReasonForm(forms.Form):
+    """The reason an organizer gives for a rejection or a withdrawal (kept in the audit trail)."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Told to the team and kept in the audit trail."))
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Give the reason."))
+        return reason
+
+
+class SeedForm(forms.Form):
+    """The random seed of a draw: the same seed always gives the same draw (R10, R13)."""
+
+    seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=SEED_MAX,
+                              help_text=_("Keep it: anyone can re-run the draw with this seed and "
+                                          "check the result."))
+
+
+class SeedingForm(forms.Form):
+    """A seed from 1 to 16 for each qualified team; seeds 1-4 fill pot 1, 5-8 pot 2, ... (R10)."""
+
+    def __init__(self, *args, entries: list[Entry], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entries = entries
+        for index, entry in enumerate(entries, start=1):
+            self.fields[f"seed_{entry.pk}"] = forms.IntegerField(
+                label=str(entry.team), min_value=1, max_value=len(entries),
+                initial=entry.seed or index,
+                widget=forms.NumberInput(attrs={"class": "vSmallField"}))
+
+    def clean(self):
+        data = super().clean()
+        seeds = [data.get(f"seed_{e.pk}") for e in self.entries]
+        if None not in seeds:
+            duplicates = sorted({s for s in seeds if seeds.count(s) > 1})
+            if duplicates:
+                raise forms.ValidationError(
+                    _("Each seed from 1 to %(n)d is given once; given more than once: %(dups)s.")
+                    % {"n": len(self.entries), "dups": ", ".join(map(str, duplicates))})
+        return data
+
+    def order(self) -> list[int]:
+        """The entries' ids from seed 1 down."""
+        return [e.pk for e in sorted(self.entries, key=lambda e: self.cleaned_data[f"seed_{e.pk}"])]
+
+    def rows(self):
+        return [(entry, self[f"seed_{entry.pk}"]) for entry in self.entries]
+
+
+class LotsForm(forms.Form):
+    """The organizer's drawing of lots among the teams of one group still tied (R12)."""
+
+    group = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, tied: list[Entry], group_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tied = tied
+        self.fields["group"].initial = group_name
+        self.prefix = f"lots-{group_name}"
+        for index, entry in enumerate(tied, start=1):
+            self.fields[f"lot_{entry.pk}"] = forms.IntegerField(
+                label=str(entry.team), min_value=1, max_value=len(tied), initial=index,
+                widget=forms.NumberInput(attrs={"class": "vSmallField"}))
+
+    def clean(self):
+        data = super().clean()
+        lots = [data.get(f"lot_{e.pk}") for e in self.tied]
+        if None not in lots and len(set(lots)) != len(lots):
+            raise forms.ValidationError(_("Each lot number is drawn once."))
+        return data
+
+    def order(self) -> list[int]:
+        return [e.pk for e in sorted(self.tied, key=lambda e: self.cleaned_data[f"lot_{e.pk}"])]
+
+    def rows(self):
+        return [(entry, self[f"lot_{entry.pk}"]) for entry in self.tied]
+
+
+class ImportForm(forms.Form):
+    MAX_BYTES = 2 * 1024 * 1024
+
+    file = forms.FileField(label=_("CSV or XLSX file"),
+                           help_text=_("One row per team; the columns are listed below."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return upload
+
+
+def referee_queryset():
+    """Active users of the referee or head-referee group, the only ones a match can get (R7)."""
+    return (get_user_model().objects.filter(is_active=True,
+                                            groups__name__in=[roles.REFEREE, roles.HEAD_REFEREE])
+            .distinct().order_by("username"))
+
+
+class MatchRefereesForm(forms.ModelForm):
+    """Only the referees of a match are edited in the admin, through services.referees_assign."""
+
+    class Meta:
+        model = Match
+        fields = ["referees"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "referees" in self.fields:
+            self.fields["referees"].queryset = referee_queryset()
+            self.fields["referees"].required = True
