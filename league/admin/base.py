@@ -70,6 +70,16 @@ def money(value: Decimal | int | None, currency: str) -> str:
     return f"{label} {number_format(value, decimal_pos=decimals, use_l10n=False, force_grouping=True)}"
 
 
+def duration(span) -> str:
+    """'23 h 20 min' from a timedelta."""
+    minutes = int(span.total_seconds() // 60)
+    sign, minutes = ("-", -minutes) if minutes < 0 else ("", minutes)
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return f"{sign}{hours} h {minutes} min"
+    return f"{sign}{hours} h" if hours else f"{sign}{minutes} min"
+
+
 def is_organizer(request) -> bool:
     return roles.is_organizer(request.user)
 

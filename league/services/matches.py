@@ -23,7 +23,7 @@ LIVE_PHASES = (Season.Phase.GROUP_STAGE, Season.Phase.KNOCKOUT)
 
 def _claim(match: Match, expected_version: int | None) -> Match:
     """Lock the match and take the next version; refuse a stale form."""
-    current = (Match.objects.select_for_update()
+    current = (Match.objects.select_for_update(of=("self",))
                .select_related("season", "red__team", "blue__team").get(pk=match.pk))
     if expected_version is not None and current.version != expected_version:
         raise MatchConflict(_("This match changed on another device (now %(state)s). Your change "

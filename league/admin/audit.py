@@ -1,0 +1,68 @@
+"""The audit trail: every change the services made, who, when, what, from, to and why. Read-only."""
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from ..models import AuditEvent
+from .base import ReadOnlyAdmin
+
+ADMIN_OBJECTS = {"season", "entry", "match", "team", "failurereport", "replacement", "robot", "placing"}
+
+
+class ObjectTypeFilter(admin.SimpleListFilter):
+    title = _("object type")
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        types = AuditEvent.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+        return [(t, t) for t in types]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_link", "change", "reason", "season"]
+    list_filter = ["action", "season", ("actor", admin.RelatedOnlyFieldListFilter), ObjectTypeFilter,
+                   ("at", admin.DateFieldListFilter)]
+    search_fields = ["object_repr", "reason", "action", "actor__username"]
+    date_hierarchy = "at"
+    list_select_related = ["actor", "season"]
+    list_per_page = 100
+    actions = None
+    fields = ["at", "actor", "season", "action", "object_type", "object_id", "object_link", "from_state",
+              "to_state", "reason", "data_pretty"]
+    readonly_fields = fields
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The history link of an object filters on it: ?object_type=entry&object_id=7
+        return lookup in {"object_type", "object_id"} or super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description=_("object"), ordering="object_repr")
+    def object_link(self, obj):
+        if obj.object_type in ADMIN_OBJECTS and obj.object_id:
+            try:
+                url = reverse(f"admin:league_{obj.object_type}_change", args=[obj.object_id])
+            except NoReverseMatch:
+                return obj.object_repr
+            return format_html('<a href="{}">{}</a>', url, obj.object_repr)
+        return obj.object_repr
+
+    @admin.display(description=_("from → to"))
+    def change(self, obj):
+        if not (obj.from_state or obj.to_state):
+            return ""
+        return f"{obj.from_state or '–'} → {obj.to_state or '–'}"
+
+    @admin.display(description=_("details"))
+    def data_pretty(self, obj):
+        if not obj.data:
+            return "–"
+        return format_html("<pre class=\"league-json\">{}</pre>",
+                           json.dumps(obj.data, indent=2, ensure_ascii=False, sort_keys=True))

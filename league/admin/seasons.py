@@ -1,0 +1,350 @@
+"""Seasons: their settings, the rewards of each place and the phase actions that run them."""
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .. import exports, roles, services
+from ..errors import RuleViolation
+from ..forms.admin import LotsForm, SeasonAdminForm
+from ..models import Entry, Match, Placing, Reward, Season
+from ..selectors import season_standings
+from ..services.common import audit, require_phase
+from ..services.entries import FIELD_SIZE
+from ..services.season import DEFAULT_REWARDS
+from . import imports
+from .base import AuditHistoryMixin, admin_page, call_service, dry_run, money, require_organizer
+from .phase import ACTIONS, draw_check
+
+Phase = Season.Phase
+
+# Which settings stop being editable once the season reaches a phase: what the services already
+# used must not change under the matches they made.
+LOCKED_FROM = {
+    "time_zone": Phase.GROUP_STAGE, "starts_on": Phase.GROUP_STAGE,
+    "best_of": Phase.GROUP_STAGE, "round_minutes": Phase.GROUP_STAGE,
+    "day_start": Phase.KNOCKOUT, "rings": Phase.KNOCKOUT, "slot_minutes": Phase.KNOCKOUT,
+    "min_rest_minutes": Phase.KNOCKOUT, "third_place_match": Phase.KNOCKOUT,
+    "slug": Phase.FINISHED, "city": Phase.FINISHED, "venue": Phase.FINISHED,
+}
+
+
+class RewardInline(admin.TabularInline):
+    """The reward of each place (R15, R16); copied into the placings when the season finishes."""
+
+    model = Reward
+    fields = ["place", "description", "value", "currency"]
+    can_delete = False
+    max_num = len(Reward.Place)
+    verbose_name_plural = _("rewards of each place (R15)")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return max(0, len(Reward.Place) - (obj.rewards.count() if obj else 0))
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.phase == Phase.FINISHED:
+            return ["place", "description", "value", "currency"]
+        return ["place"] if obj is not None and obj.rewards.exists() else []
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj and obj.phase == Phase.FINISHED)
+
+
+@admin.register(Season)
+class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    form = SeasonAdminForm
+    change_form_template = "admin/league/season/change_form.html"
+    list_display = ["name", "city", "phase_badge", "starts_on", "applications", "qualified_count",
+                    "next_step"]
+    list_filter = ["phase", "city"]
+    search_fields = ["name", "name_zh", "city", "venue", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["phase", "draw_seed", "knockout_seed", "created_at", "default_rewards"]
+    actions = None  # no bulk delete: a season with matches is history
+    fieldsets_add = [
+        (None, {"fields": ["name", "name_zh", "slug"]}),
+        (_("Where and when"), {"fields": ["city", "venue", "time_zone", "starts_on", "day_start", "rings"]}),
+        (_("Matches"), {"fields": ["best_of", "round_minutes", "slot_minutes", "min_rest_minutes",
+                                   "third_place_match"]}),
+        (_("Rewards"), {"fields": ["default_rewards"],
+                        "description": _("The default reward of each place is set when the season is "
+                                         "created; change it on the next page.")}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets_add
+        return [
+            (None, {"fields": ["name", "name_zh", "slug", "phase"]}),
+            *self.fieldsets_add[1:3],
+            (_("Draws"), {"fields": ["draw_seed", "knockout_seed", "created_at"],
+                          "description": _("The seeds let anyone re-run the draws (R10, R13).")}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj is not None:
+            fields += [f for f, phase in LOCKED_FROM.items() if obj.phase_index() >= obj.phase_index(phase)]
+        return fields
+
+    def get_inlines(self, request, obj):
+        return [RewardInline] if obj is not None else []
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            entry_count=Count("entries", distinct=True),
+            qualified_n=Count("entries", filter=Q(entries__status=Entry.Status.QUALIFIED), distinct=True))
+
+    def has_delete_permission(self, request, obj=None):
+        # Only a season still taking applications can be deleted: later it is league history.
+        return super().has_delete_permission(request, obj) and (obj is None or obj.phase == Phase.REGISTRATION)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and _organizer(request)
+
+    # --- list columns ----------------------------------------------------------------------
+
+    @admin.display(description=_("phase"), ordering="phase")
+    def phase_badge(self, obj):
+        return format_html('<span class="league-phase league-phase-{}">{}</span>', obj.phase,
+                           obj.get_phase_display())
+
+    @admin.display(description=_("applications"), ordering="entry_count")
+    def applications(self, obj):
+        url = reverse("admin:league_entry_changelist") + f"?season__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj.entry_count)
+
+    @admin.display(description=_("qualified (R1)"), ordering="qualified_n")
+    def qualified_count(self, obj):
+        return f"{obj.qualified_n}/{FIELD_SIZE}"
+
+    @admin.display(description=_("next step"))
+    def next_step(self, obj):
+        steps = [a for a in ACTIONS.values() if obj.phase in a.phases]
+        if obj.phase == Phase.FINISHED:
+            return format_html('<a href="{}">{}</a>', reverse("admin:league_season_rewards", args=[obj.pk]),
+                               gettext("Rewards"))
+        if obj.phase == Phase.REGISTRATION:
+            steps.insert(0, None)
+        links = [format_html('<a href="{}">{}</a>', a.url(obj), a.title) if a else
+                 format_html('<a href="{}">{}</a>', reverse("admin:league_season_import", args=[obj.pk]),
+                             gettext("Import applications"))
+                 for a in steps[:2]]
+        return format_html(" · ".join(["{}"] * len(links)), *links)
+
+    @admin.display(description=_("default rewards"))
+    def default_rewards(self, obj):
+        rows = format_html("").join(
+            format_html("<li><strong>{}</strong>: {} ({})</li>", Reward.Place(place).label, text,
+                        money(value, currency))
+            for place, (text, value, currency) in DEFAULT_REWARDS.items())
+        return format_html('<ul class="league-rewards-default">{}</ul>', rows)
+
+    # --- saving through the services -------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            fields = {name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data}
+            created = services.season_create(actor=request.user, **fields)
+            obj.pk = created.pk
+            obj.phase = created.phase
+            obj.created_at = created.created_at
+            obj._state.adding = False
+            obj._state.db = created._state.db
+            return
+        if form.changed_data:
+            before = Season.objects.get(pk=obj.pk)
+            obj.save(update_fields=form.changed_data)
+            audit(actor=request.user, action="season_settings_changed", obj=obj, data={
+                name: [str(getattr(before, name)), str(getattr(obj, name))] for name in form.changed_data})
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Reward:
+            return super().save_formset(request, form, formset, change)
+        for reward_form in formset.forms:
+            if not reward_form.has_changed() or not reward_form.is_valid():
+                continue
+            reward = reward_form.instance
+            before = Reward.objects.filter(pk=reward.pk).first() if reward.pk else None
+            reward_form.save()
+            audit(actor=request.user, action="reward_set", obj=reward, season=form.instance,
+                  from_state=money(before.value, before.currency) if before else "",
+                  to_state=money(reward.value, reward.currency),
+                  reason=reward.description if not before or before.description != reward.description else "")
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_addanother" in request.POST or "_popup" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        messages.success(request, gettext("The season %(name)s is open for applications, with the default "
+                                          "reward of each place: check them below.") % {"name": obj})
+        return HttpResponseRedirect(reverse("admin:league_season_change", args=[obj.pk]))
+
+    # --- the change page: phase panel ------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        season = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if season is not None:
+            extra_context.update(self.panel_context(request, season))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def panel_context(self, request, season: Season) -> dict:
+        counts = dict(season.entries.values_list("status").annotate(n=Count("id")))
+        done = season.matches.filter(status__in=Match.DONE).count()
+        total = season.matches.count()
+        steps = []
+        for phase in Phase:
+            state = ("done" if season.phase_index() > season.phase_index(phase)
+                     else "current" if season.phase == phase else "todo")
+            steps.append({"phase": phase, "label": phase.label, "state": state,
+                          "actions": [a for a in ACTIONS.values() if phase in a.phases]})
+        return {
+            "phase_steps": steps,
+            "organizer": _organizer(request),
+            "entry_counts": [(Entry.Status(s).label, counts.get(s, 0)) for s in Entry.Status.values],
+            "qualified_label": f"{counts.get(Entry.Status.QUALIFIED, 0)}/{FIELD_SIZE}",
+            "match_progress": f"{done}/{total}" if total else "",
+            "entries_url": reverse("admin:league_entry_changelist") + f"?season__id__exact={season.pk}",
+            "matches_url": reverse("admin:league_match_changelist") + f"?season__id__exact={season.pk}",
+        }
+
+    # --- extra pages -----------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/phase/record-lots/", view(self.lots_view), name="league_season_lots"),
+            path("<int:pk>/phase/<slug:action>/", view(self.phase_view), name="league_season_phase"),
+            path("<int:pk>/draw/", view(self.draw_check_view), name="league_season_draw_check"),
+            path("<int:pk>/rewards/", view(self.rewards_view), name="league_season_rewards"),
+            path("<int:pk>/export/<slug:kind>/", view(self.export_view), name="league_season_export"),
+            path("<int:pk>/import/", view(self.import_view), name="league_season_import"),
+            path("import-template.csv", view(self.import_template_view), name="league_season_import_template"),
+            *super().get_urls(),
+        ]
+
+    def _season(self, request, pk: int, *, organize: bool) -> Season:
+        season = get_object_or_404(Season, pk=pk)
+        if organize:
+            require_organizer(request)
+            if not self.has_change_permission(request, season):
+                raise PermissionDenied
+        elif not self.has_view_permission(request, season):
+            raise PermissionDenied
+        return season
+
+    def phase_view(self, request, pk: int, action: str):
+        season = self._season(request, pk, organize=True)
+        step = ACTIONS.get(action)
+        if step is None:
+            raise Http404(action)
+        data = request.POST if request.method == "POST" else None
+        form = step.form(season, data)
+        if data is not None and "_confirm" in data and (form is None or form.is_valid()):
+            ok, message = call_service(request, lambda: step.perform(season, form, request.user))
+            if ok:
+                messages.success(request, message)
+                return HttpResponseRedirect(step.success_url(season))
+            season.refresh_from_db()
+        preview = refusal = None
+        if form is None or form.is_valid():
+            try:
+                preview = dry_run(lambda: step.preview(season, form, request.user))
+            except RuleViolation as exc:
+                refusal = exc
+        return admin_page(self, request, "admin/league/season/phase_action.html", {
+            "title": f"{step.title}: {season}", "original": season, "step": step, "form": form,
+            "preview": preview, "refusal": refusal, "preview_template": step.template,
+        })
+
+    def lots_view(self, request, pk: int):
+        """The drawing of lots among teams still level on every other criterion (R12), per group."""
+        season = self._season(request, pk, organize=True)
+        tables = season_standings(season=season) if season.phase == Phase.GROUP_STAGE else []
+        entries = {row.entry.pk: row.entry for t in tables for row in t.rows}
+        posted = request.POST.get("lots-group") if request.method == "POST" else None
+        groups = []
+        for table in tables:
+            tied = [entries[pk] for block in table.lots_needed for pk in block]
+            if not tied:
+                continue
+            name = table.group.name
+            form = LotsForm(request.POST if posted == name else None, tied=tied, group_name=name)
+            if posted == name and form.is_valid():
+                ok, _result = call_service(
+                    request, lambda t=table, f=form: services.lots_record(group=t.group, order=f.order(),
+                                                                          actor=request.user),
+                    success=gettext("The lots of group %(g)s are recorded.") % {"g": name})
+                if ok:
+                    return HttpResponseRedirect(reverse("admin:league_season_lots", args=[season.pk]))
+            groups.append({"table": table, "form": form})
+        refusal = None
+        if not groups:
+            # Ask the service why there is nothing to draw: wrong phase, matches left, or no tie.
+            group = season.groups.order_by("name").first()
+            try:
+                if group is None:
+                    require_phase(season, Phase.GROUP_STAGE, rule="R12",
+                                                  doing=gettext("Drawing lots"))
+                dry_run(lambda: services.lots_record(group=group, order=[], actor=request.user))
+            except RuleViolation as exc:
+                refusal = exc
+        return admin_page(self, request, "admin/league/season/lots.html", {
+            "title": gettext("Record lots: %(season)s") % {"season": season}, "original": season,
+            "groups": groups, "tables": tables, "refusal": refusal,
+        })
+
+    def draw_check_view(self, request, pk: int):
+        season = self._season(request, pk, organize=False)
+        return admin_page(self, request, "admin/league/season/draw_check.html", {
+            "title": gettext("The draw: %(season)s") % {"season": season}, "original": season,
+            "check": draw_check(season),
+        })
+
+    def rewards_view(self, request, pk: int):
+        season = self._season(request, pk, organize=False)
+        placings = list(Placing.objects.filter(season=season).select_related("entry__team")
+                        .order_by("place", "entry__team__name_en"))
+        rewards = list(season.rewards.order_by("place"))
+        return admin_page(self, request, "admin/league/season/rewards.html", {
+            "title": gettext("Rewards: %(season)s") % {"season": season}, "original": season,
+            "placings": [{"placing": p, "value": money(p.reward_value, p.reward_currency),
+                          "champion": p.place == Reward.Place.CHAMPION} for p in placings],
+            "rewards": [{"reward": r, "value": money(r.value, r.currency)} for r in rewards],
+        })
+
+    def export_view(self, request, pk: int, kind: str):
+        season = self._season(request, pk, organize=False)
+        if kind == "schedule-csv":
+            body, ctype, name = exports.schedule_csv(season), "text/csv; charset=utf-8", "schedule.csv"
+        elif kind == "schedule-ics":
+            body, ctype, name = (exports.schedule_ics(season, host=request.get_host().split(":")[0]),
+                                 "text/calendar; charset=utf-8", "schedule.ics")
+        elif kind == "results-csv":
+            body, ctype, name = exports.results_csv(season), "text/csv; charset=utf-8", "results.csv"
+        else:
+            raise Http404(kind)
+        if isinstance(body, str):
+            body = "\ufeff" + body  # a BOM so spreadsheet apps read the Chinese names as UTF-8
+        response = HttpResponse(body, content_type=ctype)
+        response["Content-Disposition"] = f'attachment; filename="{season.slug}-{name}"'
+        return response
+
+    def import_view(self, request, pk: int):
+        season = self._season(request, pk, organize=True)
+        return imports.import_view(self, request, season)
+
+    def import_template_view(self, request):
+        require_organizer(request)
+        return imports.template_view(request)
+
+
+def _organizer(request) -> bool:
+    return roles.is_organizer(request.user)

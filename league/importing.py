@@ -1,0 +1,270 @@
+"""Import applications (teams, their members and robots) from a CSV or XLSX file.
+
+One row per team. Columns (header names are case-insensitive; spaces and dashes count as
+underscores):
+
+    name_en, name_zh, organization, registration_number, kind, country     required
+    slug                                                                   optional
+    members        "Li Wei: operator; Chen Jing: coach; ..."               3-10 for R2
+    primary_name, primary_serial, primary_model                            the primary robot
+    backup_name, backup_serial, backup_model                               the backup robot
+
+``preview`` checks every row and returns the rows with their errors, saving nothing: it runs the
+real import in a transaction that is rolled back, so it finds exactly what the import would refuse
+(R2 a team entering twice, R3 a serial already taken, the season's phase...). ``run`` imports all
+rows or none. Every write goes through the services (entry_apply, member_add, robot_register); a
+team new to the league is created with its identity (R2) and an audit event.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from . import services
+from .errors import RuleViolation
+from .models import Robot, Season, Team, TeamMember
+from .services.common import audit, save_checked
+
+MAX_ROWS = 500
+REQUIRED = ["name_en", "name_zh", "organization", "registration_number", "kind", "country"]
+OPTIONAL = ["slug", "members", "primary_name", "primary_serial", "primary_model",
+            "backup_name", "backup_serial", "backup_model"]
+COLUMNS = REQUIRED + OPTIONAL
+ROBOT_ROLES = [Robot.Role.PRIMARY, Robot.Role.BACKUP]
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (format, encoding, header)."""
+
+
+@dataclass
+class ImportRow:
+    line: int  # the row's line in the file (the header is line 1)
+    team: dict[str, str]
+    members: list[tuple[str, str]] = field(default_factory=list)
+    robots: list[dict[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    existing_team: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def _header(name) -> str:
+    return str(name or "").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a registration number typed as a number in a spreadsheet
+    return str(value).strip()
+
+
+def _decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in Chinese saves CSV as GB18030/GBK
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(_("The file is neither UTF-8 nor GB18030 text."))
+
+
+def read_table(name: str, raw: bytes) -> list[tuple[int, dict[str, str]]]:
+    """The file's data rows as (line number, {column: text}); blank rows are skipped."""
+    if name.lower().endswith(".xlsx"):
+        lines = _xlsx_lines(raw)
+    else:
+        text = _decode(raw)
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        lines = list(csv.reader(io.StringIO(text), dialect))
+    if not lines:
+        raise ImportFileError(_("The file is empty."))
+    header = [_header(h) for h in lines[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportFileError(_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        raise ImportFileError(_("Unknown columns: %(cols)s. The columns are: %(all)s.") % {
+            "cols": ", ".join(unknown), "all": ", ".join(COLUMNS)})
+    rows = []
+    for number, values in enumerate(lines[1:], start=2):
+        cells = [_cell(v) for v in values]
+        if not any(cells):
+            continue
+        rows.append((number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}))
+    if not rows:
+        raise ImportFileError(_("The file has a header but no team."))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(_("At most %(n)d teams per file.") % {"n": MAX_ROWS})
+    return rows
+
+
+def _xlsx_lines(raw: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of errors for a broken file
+        raise ImportFileError(_("This is not a readable XLSX file.")) from exc
+    try:
+        sheet = book.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+# --- parsing ------------------------------------------------------------------------------------
+
+def _choice(value: str, choices) -> str | None:
+    wanted = value.strip().lower().replace("-", " ").replace("_", " ")
+    for code, label in choices:
+        if wanted in (code.replace("_", " "), str(label).lower()):
+            return code
+    return None
+
+
+def parse_row(line: int, cells: dict[str, str]) -> ImportRow:
+    """Check the row's own fields: what is missing or malformed, before any rule is asked."""
+    team = {c: cells.get(c, "") for c in ["name_en", "name_zh", "organization", "registration_number",
+                                          "kind", "country", "slug"]}
+    row = ImportRow(line=line, team=team)
+    for column in REQUIRED:
+        if not team[column]:
+            row.errors.append(_("%(col)s is empty.") % {"col": column})
+    if team["kind"]:
+        kind = _choice(team["kind"], Team.Kind.choices)
+        if kind is None:
+            row.errors.append(_("kind %(v)s is not one of %(all)s.") % {
+                "v": team["kind"], "all": ", ".join(Team.Kind.values)})
+        team["kind"] = kind or team["kind"]
+    if team["country"]:
+        team["country"] = team["country"].upper()
+        if len(team["country"]) != 2 or not team["country"].isalpha():
+            row.errors.append(_("country %(v)s is not a two-letter ISO code (CN, HK, US...).") % {
+                "v": team["country"]})
+    team["slug"] = slugify(team["slug"] or team["name_en"])[:50]
+    if not team["slug"] and team["name_en"]:
+        row.errors.append(_("Give the team a slug (letters, digits, dashes)."))
+    for part in filter(None, (p.strip() for p in cells.get("members", "").split(";"))):
+        name, sep, role_text = part.rpartition(":")
+        role = _choice(role_text, TeamMember.Role.choices) if sep else None
+        if not sep or not name.strip() or role is None:
+            row.errors.append(_("Member %(m)s: write it as 'name: role', the role one of %(roles)s.") % {
+                "m": part, "roles": ", ".join(TeamMember.Role.values)})
+            continue
+        row.members.append((name.strip(), role))
+    if not TeamMember.MIN_ROSTER <= len(row.members) <= TeamMember.MAX_ROSTER:
+        row.warnings.append(_("R2: %(n)d members; a team needs %(lo)d-%(hi)d to qualify.") % {
+            "n": len(row.members), "lo": TeamMember.MIN_ROSTER, "hi": TeamMember.MAX_ROSTER})
+    for role in ROBOT_ROLES:
+        robot = {"role": str(role), "name": cells.get(f"{role}_name", ""),
+                 "serial": cells.get(f"{role}_serial", ""),
+                 "model": cells.get(f"{role}_model", "") or Robot.DEFAULT_MODEL}
+        if robot["name"] or robot["serial"]:
+            if not (robot["name"] and robot["serial"]):
+                row.errors.append(_("The %(role)s robot needs both a name and a serial number.") % {
+                    "role": role})
+            row.robots.append(robot)
+    if len(row.robots) < len(ROBOT_ROLES):
+        row.warnings.append(_("R3: a team registers a primary and a backup robot before the draw."))
+    return row
+
+
+def parse(table: list[tuple[int, dict[str, str]]]) -> list[ImportRow]:
+    return [parse_row(line, cells) for line, cells in table]
+
+
+# --- importing through the services -------------------------------------------------------------
+
+def _import_row(season: Season, row: ImportRow, actor) -> None:
+    data = row.team
+    team = Team.objects.filter(name_en=data["name_en"]).first() or Team.objects.filter(
+        slug=data["slug"]).first()
+    if team is None:
+        team = Team(**{k: data[k] for k in ["slug", "name_en", "name_zh", "organization",
+                                             "registration_number", "kind", "country"]})
+        save_checked(team)
+        audit(actor=actor, action="team_created", obj=team, season=season, reason=_("imported"))
+    else:
+        row.existing_team = True
+    entry = services.entry_apply(season=season, team=team, actor=actor)
+    for name, role in row.members:
+        services.member_add(entry=entry, name=name, role=role, actor=actor)
+    for robot in row.robots:
+        services.robot_register(entry=entry, role=robot["role"], serial=robot["serial"],
+                                name=robot["name"], model=robot["model"], actor=actor)
+
+
+def _apply(season: Season, rows: list[ImportRow], actor) -> list[ImportRow]:
+    for row in rows:
+        if row.errors:
+            continue
+        try:
+            with transaction.atomic():
+                _import_row(season, row, actor)
+        except RuleViolation as exc:
+            row.errors.append(exc.text)
+    return rows
+
+
+class _Rollback(Exception):
+    pass
+
+
+def preview(season: Season, rows: list[ImportRow], actor) -> list[ImportRow]:
+    """Every row with what the import would refuse in it; nothing is saved."""
+    try:
+        with transaction.atomic():
+            _apply(season, rows, actor)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return rows
+
+
+class ImportRefused(RuleViolation):
+    def __init__(self, rows: list[ImportRow]):
+        self.rows = rows
+        first = next(r for r in rows if r.errors)
+        super().__init__(None, _("Nothing was imported: line %(line)d: %(error)s") % {
+            "line": first.line, "error": first.errors[0]})
+
+
+def run(season: Season, rows: list[ImportRow], actor) -> int:
+    """Import every row or none (ImportRefused). Returns the number of teams entered."""
+    with transaction.atomic():
+        _apply(season, rows, actor)
+        if any(r.errors for r in rows):
+            raise ImportRefused(rows)
+    return len(rows)
+
+
+TEMPLATE_ROWS = [
+    ["Shenzhen Dragons", "深圳飞龙", "Southern University of Science and Technology", "REG-0001",
+     "university", "CN", "shenzhen-dragons",
+     "Li Wei: operator; Chen Jing: substitute_operator; Wang Fang: technical_staff; Zhang Min: coach",
+     "Thunder", "T800-00011", "EngineAI T800", "Thunder II", "T800-00012", "EngineAI T800"],
+]
+
+
+def template_csv() -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(TEMPLATE_ROWS)
+    return out.getvalue()

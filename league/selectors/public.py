@@ -1,0 +1,569 @@
+"""Reads behind the public pages, the broadcast overlay and the JSON feed.
+
+Two kinds of reads live here:
+
+- *stamps*: one cheap query that says which version of a page the database holds
+  (``Season.version``, bumped by every service that changes what the public sees). Views
+  turn a stamp into an ETag and into the key of their rendered-page cache, so an unchanged
+  poll answers 304 and a cached page costs this one query.
+- *reads*: everything a page shows, each with a fixed number of queries whatever the size
+  of the league's history (pinned by tests/public/test_queries.py).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from ..models import (AllowanceUse, Entry, FailureReport, Group, Match, Placing, Replacement, Reward,
+                      Robot, Round, Season, Team, TeamMember)
+from ..rules import bracket as bracket_rules
+from . import GroupTable, season_standings
+
+__all__ = [
+    "BracketView", "MatchDetail", "SeasonOverview", "Stamp", "TeamDetail", "archive_stamp",
+    "bracket_for", "match_detail", "match_stamp", "overlay_for", "season_archive",
+    "season_groups", "season_overview", "season_stamp", "schedule_for", "team_detail",
+    "team_stamp", "teams_index",
+]
+
+LIVE = (Match.Status.CHECKED_IN, Match.Status.LIVE)
+
+
+# --- Stamps: one query each -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a page or feed document is built from, in one cheap query.
+
+    ``key`` names the thing (``"season:3"``), ``version`` its public version: together they
+    make the ETag and the cache key. ``finished`` tells live fragments to stop polling.
+    """
+
+    key: str
+    version: str
+    finished: bool = False
+    pk: int | None = None
+
+
+def season_stamp(*, slug: str) -> Stamp | None:
+    """The season's public version. 1 query (by the unique slug)."""
+    row = Season.objects.filter(slug=slug).values_list("pk", "version", "phase").first()
+    if row is None:
+        return None
+    pk, version, phase = row
+    return Stamp(key=f"season:{pk}", version=str(version), finished=phase == Season.Phase.FINISHED,
+                 pk=pk)
+
+
+def match_stamp(*, slug: str, slot: str) -> Stamp | None:
+    """A match's page version: its season's (every match service bumps it). 1 query."""
+    row = (Match.objects.filter(season__slug=slug, slot=slot)
+           .values_list("season_id", "season__version", "season__phase", "pk").first())
+    if row is None:
+        return None
+    season_pk, version, phase, match_pk = row
+    return Stamp(key=f"match:{match_pk}", version=f"{season_pk}.{version}",
+                 finished=phase == Season.Phase.FINISHED, pk=match_pk)
+
+
+def archive_stamp() -> Stamp:
+    """Version of everything the league has shown: any season's bump changes it. 1 query."""
+    agg = Season.objects.aggregate(n=Count("pk"), total=Sum("version"), last=Max("pk"))
+    return Stamp(key="league", version=f"{agg['n']}.{agg['total'] or 0}.{agg['last'] or 0}")
+
+
+def team_stamp(*, slug: str) -> Stamp | None:
+    """A team's page version: the versions of the seasons it entered. 1 query."""
+    row = (Team.objects.filter(slug=slug)
+           .annotate(n=Count("entries__season"), total=Sum("entries__season__version"))
+           .values_list("pk", "n", "total").first())
+    if row is None:
+        return None
+    pk, n, total = row
+    return Stamp(key=f"team:{pk}", version=f"{n}.{total or 0}", pk=pk)
+
+
+# --- Placeholders for bracket slots not yet filled (R14) ----------------------------------------
+
+def _slot_sources() -> dict[tuple[str, str], tuple[str, str]]:
+    """(target slot, corner) -> ("winner" | "loser", source slot), from the bracket rules."""
+    sources = {}
+    for source, target in bracket_rules.FEEDS.items():
+        sources[target] = ("winner", source)
+    for source, target in bracket_rules.LOSER_FEEDS.items():
+        sources[target] = ("loser", source)
+    return sources
+
+
+SLOT_SOURCES = _slot_sources()
+
+
+def placeholder(slot: str, corner: str) -> str:
+    """What an empty corner waits for: "Winner of QF1", "Loser of SF2", or the QF draw."""
+    source = SLOT_SOURCES.get((slot, corner))
+    if source is None:
+        if corner == "red":
+            return str(_("A group winner"))
+        return str(_("A group runner-up"))
+    kind, from_slot = source
+    if kind == "winner":
+        return str(_("Winner of %(slot)s") % {"slot": from_slot})
+    return str(_("Loser of %(slot)s") % {"slot": from_slot})
+
+
+def _with_labels(matches: list[Match]) -> list[Match]:
+    """Give every match ``red_waiting`` / ``blue_waiting``: the label of an empty corner."""
+    for m in matches:
+        m.red_waiting = "" if m.red_id else placeholder(m.slot, "red")
+        m.blue_waiting = "" if m.blue_id else placeholder(m.slot, "blue")
+    return matches
+
+
+def _matches():
+    return Match.objects.select_related("red__team", "blue__team", "group")
+
+
+# --- Home: the seasons archive -------------------------------------------------------------------
+
+@dataclass
+class ArchiveSeason:
+    season: Season
+    champion: Placing | None
+    live: int  # matches running now
+
+
+@dataclass
+class Archive:
+    seasons: list[ArchiveSeason]
+
+    @property
+    def featured(self) -> ArchiveSeason | None:
+        """The season to put first: one running now, else the most recent one."""
+        running = [s for s in self.seasons if s.season.phase in (
+            Season.Phase.GROUP_STAGE, Season.Phase.KNOCKOUT)]
+        if running:
+            return running[0]
+        return self.seasons[0] if self.seasons else None
+
+
+def season_archive() -> Archive:
+    """Every season, newest first, with its champion and live matches. 2 queries."""
+    seasons = list(Season.objects.annotate(
+        live=Count("matches", filter=Q(matches__status__in=LIVE))).order_by("-starts_on", "-pk"))
+    champions = {p.season_id: p for p in Placing.objects.filter(
+        place=Reward.Place.CHAMPION).select_related("entry__team")}
+    return Archive([ArchiveSeason(s, champions.get(s.pk), s.live) for s in seasons])
+
+
+# --- Season home -----------------------------------------------------------------------------------
+
+@dataclass
+class SeasonOverview:
+    season: Season
+    live: list[Match]
+    upcoming: list[Match]
+    results: list[Match]
+    rewards: list[Reward]
+    placings: list[Placing]
+    field_size: int
+    matches_total: int
+    matches_done: int
+
+    @property
+    def champion(self) -> Placing | None:
+        return next((p for p in self.placings if p.place == Reward.Place.CHAMPION), None)
+
+    @property
+    def phases(self) -> list[dict]:
+        """The six phases, each past, current or to come (for the phase tracker)."""
+        now = self.season.phase_index()
+        return [{"value": value, "label": label, "state": (
+            "done" if i < now else "current" if i == now else "todo")}
+            for i, (value, label) in enumerate(Season.Phase.choices)]
+
+
+UPCOMING = 6
+RESULTS = 6
+
+
+def season_overview(*, season: Season) -> SeasonOverview:
+    """Phase, live now, next matches, latest results, rewards and places. 4 queries."""
+    matches = _with_labels(list(_matches().filter(season=season).order_by("scheduled_at", "slot")))
+    live = [m for m in matches if m.status in LIVE]
+    upcoming = [m for m in matches if m.status == Match.Status.SCHEDULED][:UPCOMING]
+    done = [m for m in matches if m.is_done]
+    results = sorted(done, key=lambda m: (m.finished_at or m.scheduled_at or dt.datetime.min.replace(
+        tzinfo=dt.UTC), m.pk), reverse=True)[:RESULTS]
+    rewards = list(season.rewards.order_by("place"))
+    placings = list(season.placings.select_related("entry__team").order_by(
+        "place", "entry__team__name_en"))
+    field_size = season.entries.filter(status=Entry.Status.QUALIFIED).count()
+    return SeasonOverview(season=season, live=live, upcoming=upcoming, results=results,
+                          rewards=rewards, placings=placings, field_size=field_size,
+                          matches_total=len(matches), matches_done=len(done))
+
+
+# --- Groups ------------------------------------------------------------------------------------------
+
+def season_groups(*, season: Season) -> list[GroupTable]:
+    """The four tables with the R12 columns and the rule that separated each tie. 5 queries."""
+    tables = season_standings(season=season)
+    for table in tables:
+        _with_labels(table.matches)
+        for m in table.matches:
+            m.group = table.group  # known already: no query per match
+        rows = table.rows
+        for index, row in enumerate(rows):
+            below = rows[index + 1] if index + 1 < len(rows) else None
+            # A tie broken by a rule other than points: name the team it was broken against.
+            row.tie_with = below if (below is not None and row.separated_by not in (None, "points")
+                                     ) else None
+            row.level_with = (below is not None and row.separated_by is None
+                              and row.points == below.points)
+    return tables
+
+
+# --- Bracket ------------------------------------------------------------------------------------------
+
+@dataclass
+class BracketSlot:
+    slot: str
+    title: str
+    match: Match | None
+    red_waiting: str
+    blue_waiting: str
+
+    @property
+    def winner_corner(self) -> str | None:
+        m = self.match
+        if m is None or m.winner_id is None:
+            return None
+        return "red" if m.winner_id == m.red_id else "blue"
+
+
+@dataclass
+class BracketView:
+    season: Season
+    columns: list[tuple[str, list[BracketSlot]]]
+    third_place: BracketSlot | None
+    champion: Placing | None
+    belt: Reward | None
+    drawn: bool
+
+    @property
+    def final(self) -> BracketSlot:
+        return self.columns[-1][1][0]
+
+
+SLOT_TITLES = {
+    "QF1": _("Quarterfinal 1"), "QF2": _("Quarterfinal 2"), "QF3": _("Quarterfinal 3"),
+    "QF4": _("Quarterfinal 4"), "SF1": _("Semifinal 1"), "SF2": _("Semifinal 2"),
+    "F": _("Final"), "3P": _("Third-place match"),
+}
+
+
+def bracket_for(*, season: Season) -> BracketView:
+    """The knockout as a bracket, empty corners labelled by the slot feeding them. 3 queries."""
+    matches = {m.slot: m for m in _with_labels(list(
+        _matches().filter(season=season).exclude(stage=Match.Stage.GROUP)))}
+    champion = (season.placings.filter(place=Reward.Place.CHAMPION)
+                .select_related("entry__team").first())
+    belt = season.rewards.filter(place=Reward.Place.CHAMPION).first()
+
+    def slot(name: str) -> BracketSlot:
+        m = matches.get(name)
+        return BracketSlot(slot=name, title=str(SLOT_TITLES[name]), match=m,
+                           red_waiting=m.red_waiting if m else placeholder(name, "red"),
+                           blue_waiting=m.blue_waiting if m else placeholder(name, "blue"))
+
+    columns = [
+        (str(_("Quarterfinals")), [slot(s) for s in bracket_rules.QF_SLOTS]),
+        (str(_("Semifinals")), [slot(s) for s in bracket_rules.SF_SLOTS]),
+        (str(_("Final")), [slot(bracket_rules.FINAL)]),
+    ]
+    third = slot(bracket_rules.THIRD) if season.third_place_match else None
+    return BracketView(season=season, columns=columns, third_place=third, champion=champion,
+                       belt=belt, drawn=bool(matches))
+
+
+# --- Schedule ---------------------------------------------------------------------------------------
+
+@dataclass
+class ScheduleDay:
+    date: dt.date | None
+    number: int
+    rings: list[tuple[str, list[Match]]]
+
+    @property
+    def matches(self) -> list[Match]:
+        return [m for _ring, ms in self.rings for m in ms]
+
+
+def schedule_for(*, season: Season) -> list[ScheduleDay]:
+    """Every match by day (in the season's time zone) and ring. 1 query."""
+    matches = _with_labels(list(_matches().filter(season=season).order_by("scheduled_at", "ring", "slot")))
+    tz = season.tz
+    days: dict[dt.date | None, dict[str, list[Match]]] = {}
+    for m in matches:
+        day = m.scheduled_at.astimezone(tz).date() if m.scheduled_at else None
+        days.setdefault(day, {}).setdefault(m.ring or "", []).append(m)
+    ring_order = {name: i for i, name in enumerate(season.ring_list)}
+    result = []
+    for number, (day, rings) in enumerate(
+            sorted(days.items(), key=lambda kv: (kv[0] is None, kv[0] or dt.date.min)), start=1):
+        ordered = sorted(rings.items(), key=lambda kv: (ring_order.get(kv[0], 99), kv[0]))
+        result.append(ScheduleDay(date=day, number=number, rings=ordered))
+    return result
+
+
+# --- Match ---------------------------------------------------------------------------------------------
+
+@dataclass
+class CornerDetail:
+    corner: str
+    entry: Entry | None
+    waiting: str
+    robot: Robot | None  # fielded at check-in
+    seal: str
+    rounds_won: int
+    knockdowns: int = 0
+    points: int = 0
+    fouls: int = 0
+    allowances: dict[str, int] = field(default_factory=dict)
+    replacement: Replacement | None = None
+    robots: list[Robot] = field(default_factory=list)  # registered: primary and backup
+
+
+@dataclass
+class MatchDetail:
+    season: Season
+    match: Match
+    rounds: list[Round]
+    red: CornerDetail
+    blue: CornerDetail
+    referees: list
+    failures: list[FailureReport]
+    winner_corner: str | None
+
+    @property
+    def corners(self) -> list[CornerDetail]:
+        return [self.red, self.blue]
+
+    @property
+    def current_round(self) -> int | None:
+        if self.match.status != Match.Status.LIVE:
+            return None
+        return min(len(self.rounds) + 1, self.season.best_of)
+
+    @property
+    def is_live(self) -> bool:
+        return self.match.status in LIVE
+
+
+def _get_match(slug: str, slot: str) -> Match:
+    match = (_matches().select_related("season", "winner__team", "red_robot", "blue_robot",
+                                       "winner_to", "loser_to")
+             .filter(season__slug=slug, slot=slot).first())
+    if match is None:
+        raise Http404("No such match")
+    _with_labels([match])
+    return match
+
+
+def match_detail(*, slug: str, slot: str) -> MatchDetail:
+    """A match round by round: robots, seals, referees, failures, replacement, result. 7 queries."""
+    match = _get_match(slug, slot)
+    rounds = list(match.rounds.order_by("number"))
+    uses = list(match.allowances.all())
+    referees = list(match.referees.order_by("last_name", "first_name", "username"))
+    entry_ids = [pk for pk in (match.red_id, match.blue_id) if pk]
+    robots = defaultdict(list)
+    for robot in Robot.objects.filter(entry_id__in=entry_ids).order_by("role"):
+        robots[robot.entry_id].append(robot)
+    replacements = {r.entry_id: r for r in Replacement.objects.filter(entry_id__in=entry_ids)
+                    .select_related("old_robot", "new_robot", "failure_report__match")}
+    failures = list(FailureReport.objects.filter(Q(match=match) | Q(
+        entry_id__in=entry_ids, status=FailureReport.Status.APPROVED, irreversible=True))
+        .select_related("robot", "entry__team", "match").order_by("filed_at"))
+    corners = {}
+    for corner in ("red", "blue"):
+        entry = match.entry_of(corner)
+        detail = CornerDetail(
+            corner=corner, entry=entry, waiting=getattr(match, f"{corner}_waiting"),
+            robot=getattr(match, f"{corner}_robot"), seal=getattr(match, f"{corner}_seal"),
+            rounds_won=getattr(match, f"{corner}_rounds"),
+            replacement=replacements.get(entry.pk) if entry else None,
+            robots=robots.get(entry.pk, []) if entry else [])
+        for r in rounds:
+            detail.knockdowns += r.get(corner, "knockdowns")
+            detail.points += r.get(corner, "points")
+            detail.fouls += r.get(corner, "fouls")
+        for kind, _label in AllowanceUse.Kind.choices:
+            detail.allowances[kind] = sum(1 for u in uses if u.corner == corner and u.kind == kind)
+        corners[corner] = detail
+    return MatchDetail(season=match.season, match=match, rounds=rounds, red=corners["red"],
+                       blue=corners["blue"], referees=referees, failures=failures,
+                       winner_corner=_winner_corner(match))
+
+
+@dataclass
+class OverlayCorner:
+    corner: str
+    entry: Entry | None
+    waiting: str
+    robot: Robot | None
+    rounds_won: int
+    knockdowns: int
+    pips: list[bool]  # one per round needed to win, lit for each round won
+
+
+@dataclass
+class Overlay:
+    season: Season
+    match: Match
+    rounds: list[Round]
+    corners: list[OverlayCorner]
+    winner_corner: str | None
+
+    @property
+    def current_round(self) -> int:
+        done = len(self.rounds)
+        if self.match.status == Match.Status.LIVE:
+            return min(done + 1, self.season.best_of)
+        return max(done, 1)
+
+
+def overlay_for(*, slug: str, slot: str) -> Overlay:
+    """The broadcast overlay: corners, robots, round, rounds won, knockdowns. 2 queries."""
+    match = _get_match(slug, slot)
+    rounds = list(match.rounds.order_by("number"))
+    need = match.season.rounds_to_win
+    corners = []
+    for corner in ("red", "blue"):
+        won = getattr(match, f"{corner}_rounds")
+        corners.append(OverlayCorner(
+            corner=corner, entry=match.entry_of(corner), waiting=getattr(match, f"{corner}_waiting"),
+            robot=getattr(match, f"{corner}_robot"), rounds_won=won,
+            knockdowns=sum(r.get(corner, "knockdowns") for r in rounds),
+            pips=[i < won for i in range(max(need, won))]))
+    return Overlay(season=match.season, match=match, rounds=rounds, corners=corners,
+                   winner_corner=_winner_corner(match))
+
+
+def _winner_corner(match: Match) -> str | None:
+    if match.winner_id is None:
+        return None
+    return "red" if match.winner_id == match.red_id else "blue"
+
+
+# --- Team --------------------------------------------------------------------------------------------
+
+@dataclass
+class RobotStory:
+    robot: Robot
+    fought: list[Match]
+    failures: list[FailureReport]
+    replaced_by: Robot | None = None
+    replaces: Robot | None = None
+
+
+@dataclass
+class TeamSeason:
+    entry: Entry
+    members: list[TeamMember]
+    robots: list[RobotStory]
+    matches: list[Match]
+    placing: Placing | None
+
+    @property
+    def season(self) -> Season:
+        return self.entry.season
+
+    @property
+    def won(self) -> int:
+        return sum(1 for m in self.matches if m.winner_id == self.entry.pk)
+
+    @property
+    def lost(self) -> int:
+        return sum(1 for m in self.matches if m.is_done and m.winner_id != self.entry.pk)
+
+
+@dataclass
+class TeamDetail:
+    team: Team
+    seasons: list[TeamSeason]
+
+    @property
+    def placings(self) -> list[Placing]:
+        return [s.placing for s in self.seasons if s.placing]
+
+    @property
+    def record(self) -> tuple[int, int]:
+        return sum(s.won for s in self.seasons), sum(s.lost for s in self.seasons)
+
+
+def team_detail(*, slug: str) -> TeamDetail:
+    """A team across seasons: members, robots and their story, results, rewards. 6 queries."""
+    team = Team.objects.filter(slug=slug).first()
+    if team is None:
+        raise Http404("No such team")
+    entries = list(team.entries.select_related("season", "group", "placing", "replacement")
+                   .prefetch_related(
+                       Prefetch("members", queryset=TeamMember.objects.order_by("role", "name")),
+                       Prefetch("robots", queryset=Robot.objects.order_by("role").prefetch_related(
+                           Prefetch("failure_reports", queryset=FailureReport.objects.select_related(
+                               "match").order_by("filed_at")))))
+                   .order_by("-season__starts_on", "-season__pk"))
+    ids = [e.pk for e in entries]
+    matches = defaultdict(list)
+    for m in _with_labels(list(_matches().filter(Q(red_id__in=ids) | Q(blue_id__in=ids))
+                               .order_by("scheduled_at", "slot"))):
+        matches[m.red_id if m.red_id in ids else m.blue_id].append(m)
+    seasons = []
+    for entry in entries:
+        replacement = getattr(entry, "replacement", None)
+        stories = []
+        for robot in entry.robots.all():
+            fought = [m for m in matches[entry.pk] if robot.pk in (m.red_robot_id, m.blue_robot_id)]
+            story = RobotStory(robot=robot, fought=fought, failures=list(robot.failure_reports.all()))
+            if replacement is not None:
+                if replacement.old_robot_id == robot.pk:
+                    story.replaced_by = next((r for r in entry.robots.all()
+                                              if r.pk == replacement.new_robot_id), None)
+                if replacement.new_robot_id == robot.pk:
+                    story.replaces = next((r for r in entry.robots.all()
+                                           if r.pk == replacement.old_robot_id), None)
+            stories.append(story)
+        for m in matches[entry.pk]:
+            m.us = "red" if m.red_id == entry.pk else "blue"
+            m.them = m.blue if m.us == "red" else m.red
+            m.them_waiting = m.blue_waiting if m.us == "red" else m.red_waiting
+        seasons.append(TeamSeason(entry=entry, members=list(entry.members.all()), robots=stories,
+                                  matches=matches[entry.pk], placing=getattr(entry, "placing", None)))
+    return TeamDetail(team=team, seasons=seasons)
+
+
+def teams_index() -> list[Team]:
+    """Every team that has entered a season, with how many. 1 query."""
+    return list(Team.objects.annotate(seasons=Count("entries")).filter(seasons__gt=0)
+                .order_by("name_en"))
+
+
+def season_entries(*, season: Season) -> list[Entry]:
+    """The teams of a season (qualified first) with robots and members. 3 queries."""
+    return list(season.entries.select_related("team", "group").prefetch_related(
+        Prefetch("robots", queryset=Robot.objects.order_by("role")),
+        Prefetch("members", queryset=TeamMember.objects.order_by("role", "name")))
+        .order_by("seed", "team__name_en"))
+
+
+def season_matches(*, season: Season) -> list[Match]:
+    """Every match of a season with its rounds. 2 queries."""
+    return _with_labels(list(_matches().select_related("winner__team").filter(season=season)
+                             .prefetch_related(Prefetch("rounds", queryset=Round.objects.order_by("number")))
+                             .order_by("scheduled_at", "slot")))

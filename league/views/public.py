@@ -1,0 +1,229 @@
+"""Public pages: seasons archive, season home, groups, bracket, schedule, match, team and the
+broadcast overlay, each with a live fragment that htmx polls.
+
+Every response carries an ETag made from a *stamp*: one cheap query on ``Season.version``,
+which the services bump whenever something the public sees changes. An unchanged poll or
+reload answers 304 before anything is read or rendered. A changed one is rendered once per
+version and language and kept in the cache framework, so thousands of fans refreshing cost
+one query each. Pages contain the visitor's CSRF token (the language switch of base.html):
+they are cached with a placeholder that is swapped for the visitor's own token.
+
+A live fragment of a finished season answers 286 (htmx: stop polling) with its final content.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
+from django_htmx.http import HttpResponseStopPolling
+
+from ..models import Season
+from ..selectors import public as read
+
+POLL_SECONDS = 5
+# Rendered pages are keyed on the version, so a new version never serves an old page; the
+# timeout only bounds memory and the life of anything changed outside the services.
+CACHE_SECONDS = 15 * 60
+# Bump when templates change in a way that must not mix with pages cached before a deploy.
+RENDER_VERSION = "1"
+CSRF_PLACEHOLDER = "csrf0token0placeholder0league0public"
+
+
+def etag_for(stamp: read.Stamp, kind: str) -> str:
+    """A weak ETag: same version, same meaning (pages differ only by the visitor's CSRF token)."""
+    return f'W/"{kind}.{stamp.key}.{stamp.version}.{get_language()}.{RENDER_VERSION}"'
+
+
+def _matches(request: HttpRequest, etag: str) -> bool:
+    header = request.META.get("HTTP_IF_NONE_MATCH")
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    mine = etag.removeprefix("W/")
+    return any(tag.removeprefix("W/") == mine for tag in parse_etags(header))
+
+
+def _finish(response: HttpResponse, etag: str, *, page: bool) -> HttpResponse:
+    response["ETag"] = etag
+    # Stored, but revalidated on every use: the ETag makes that a 304.
+    response["Cache-Control"] = "private, no-cache" if page else "no-cache"
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+def conditional(request: HttpRequest, *, stamp: read.Stamp, kind: str, build: Callable[[], str],
+                page: bool, poll: bool = False, content_type: str = "text/html; charset=utf-8"
+                ) -> HttpResponse:
+    """Answer 304 if the client holds this version; else the body of this version, rendered
+    at most once per version and language (cache), with the visitor's CSRF token in pages."""
+    etag = etag_for(stamp, kind)
+    stop = poll and stamp.finished
+    if not stop and _matches(request, etag):
+        return _finish(HttpResponseNotModified(), etag, page=page)
+    # A page renders request.get_full_path() (the language switch's "next"): only the plain
+    # URL is cached, so odd query strings neither pollute the cache nor read another's path.
+    cacheable = not (page and request.META.get("QUERY_STRING"))
+    key = f"pub:{RENDER_VERSION}:{kind}:{stamp.key}:{stamp.version}:{get_language()}"
+    body = cache.get(key) if cacheable else None
+    if body is None:
+        body = build()
+        if cacheable:
+            cache.set(key, body, CACHE_SECONDS)
+    if page:
+        body = body.replace(CSRF_PLACEHOLDER, get_token(request))
+    response_class = HttpResponseStopPolling if stop else HttpResponse
+    return _finish(response_class(body, content_type=content_type), etag, page=page)
+
+
+def _render(request: HttpRequest, template: str, context: dict) -> str:
+    return render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER,
+                                       "poll_seconds": POLL_SECONDS}, request)
+
+
+def _season_stamp(slug: str) -> read.Stamp:
+    stamp = read.season_stamp(slug=slug)
+    if stamp is None:
+        raise Http404("No such season")
+    return stamp
+
+
+def _season(stamp: read.Stamp) -> Season:
+    return Season.objects.get(pk=stamp.pk)
+
+
+def _season_view(kind: str, template: str, reader: Callable[[Season], dict], *, nav: str):
+    """A season page and its live fragment (``template#live``), both conditional and cached."""
+
+    def page(request: HttpRequest, slug: str) -> HttpResponse:
+        stamp = _season_stamp(slug)
+
+        def build() -> str:
+            season = _season(stamp)
+            return _render(request, template, {"season": season, "nav": nav,
+                                               "live_etag": etag_for(stamp, f"{kind}-live"),
+                                               **reader(season)})
+
+        return conditional(request, stamp=stamp, kind=kind, build=build, page=True)
+
+    def live(request: HttpRequest, slug: str) -> HttpResponse:
+        stamp = _season_stamp(slug)
+
+        def build() -> str:
+            season = _season(stamp)
+            return _render(request, f"{template}#live", {"season": season, **reader(season)})
+
+        return conditional(request, stamp=stamp, kind=f"{kind}-live", build=build, page=False,
+                           poll=True)
+
+    page.__name__, live.__name__ = kind, f"{kind}_live"
+    return require_safe(page), require_safe(live)
+
+
+season_home, season_live = _season_view(
+    "season", "public/season.html", lambda s: {"overview": read.season_overview(season=s)},
+    nav="season")
+groups, groups_live = _season_view(
+    "groups", "public/groups.html", lambda s: {"tables": read.season_groups(season=s)}, nav="groups")
+bracket, bracket_live = _season_view(
+    "bracket", "public/bracket.html", lambda s: {"bracket": read.bracket_for(season=s)}, nav="bracket")
+schedule, schedule_live = _season_view(
+    "schedule", "public/schedule.html", lambda s: {"days": read.schedule_for(season=s)}, nav="schedule")
+
+
+def _match_stamp(slug: str, slot: str) -> read.Stamp:
+    stamp = read.match_stamp(slug=slug, slot=slot)
+    if stamp is None:
+        raise Http404("No such match")
+    return stamp
+
+
+@require_safe
+def match(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
+    stamp = _match_stamp(slug, slot)
+
+    def build() -> str:
+        detail = read.match_detail(slug=slug, slot=slot)
+        return _render(request, "public/match.html", {
+            "season": detail.season, "detail": detail, "m": detail.match, "nav": "schedule",
+            "live_etag": etag_for(stamp, "match-live")})
+
+    return conditional(request, stamp=stamp, kind="match", build=build, page=True)
+
+
+@require_safe
+def match_live(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
+    stamp = _match_stamp(slug, slot)
+
+    def build() -> str:
+        detail = read.match_detail(slug=slug, slot=slot)
+        return _render(request, "public/match.html#live",
+                       {"season": detail.season, "detail": detail, "m": detail.match})
+
+    return conditional(request, stamp=stamp, kind="match-live", build=build, page=False, poll=True)
+
+
+@require_safe
+def overlay(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
+    stamp = _match_stamp(slug, slot)
+
+    def build() -> str:
+        view = read.overlay_for(slug=slug, slot=slot)
+        return _render(request, "public/overlay.html", {
+            "season": view.season, "o": view, "m": view.match,
+            "live_etag": etag_for(stamp, "overlay-live")})
+
+    return conditional(request, stamp=stamp, kind="overlay", build=build, page=True)
+
+
+@require_safe
+def overlay_live(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
+    stamp = _match_stamp(slug, slot)
+
+    def build() -> str:
+        view = read.overlay_for(slug=slug, slot=slot)
+        return _render(request, "public/overlay.html#live", {"season": view.season, "o": view,
+                                                              "m": view.match})
+
+    return conditional(request, stamp=stamp, kind="overlay-live", build=build, page=False, poll=True)
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    stamp = read.archive_stamp()
+
+    def build() -> str:
+        return _render(request, "public/home.html", {"archive": read.season_archive(), "nav": "home"})
+
+    return conditional(request, stamp=stamp, kind="home", build=build, page=True)
+
+
+@require_safe
+def team(request: HttpRequest, slug: str) -> HttpResponse:
+    stamp = read.team_stamp(slug=slug)
+    if stamp is None:
+        raise Http404("No such team")
+
+    def build() -> str:
+        return _render(request, "public/team.html", {"detail": read.team_detail(slug=slug),
+                                                      "nav": "team"})
+
+    return conditional(request, stamp=stamp, kind="team", build=build, page=True)
+
+
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """A trivial view: the baseline of the benchmark (and a load balancer's health check)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+__all__ = ["bracket", "bracket_live", "conditional", "etag_for", "groups",
+           "groups_live", "healthz", "home", "match", "match_live", "overlay", "overlay_live",
+           "schedule", "schedule_live", "season_home", "season_live", "team"]

@@ -1,0 +1,553 @@
+"""Referee match-entry pages: sign in, my matches, the match card, the failure queue.
+
+Thin views: parse a form, call one service, render. The rules (R4-R9, R14) live in
+league.services; the views only turn their refusals into answers a referee can read:
+
+- RuleViolation -> 400 with the message in the form,
+- NotAllowed    -> 403 with the message,
+- MatchConflict -> 409 with the current state of the match re-rendered and a clear
+  "this match changed" message (the stale form saved nothing).
+
+htmx requests get the card fragment (``referee/match.html#card``), plain requests the whole page
+(errors) or a redirect (success), so the pages also work without JavaScript.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import roles, services
+from ..errors import MatchConflict, NotAllowed, RuleViolation
+from ..forms import referee as forms
+from ..models import AllowanceUse, AuditEvent, Corner, Entry, FailureReport, Match, Robot, Round, Season
+from ..models.match import Method
+
+LIVE_PHASES = (Season.Phase.GROUP_STAGE, Season.Phase.KNOCKOUT)
+
+
+# --- Reads (fixed query counts; pinned in tests/referee/test_queries.py) ---------------------
+
+@dataclass
+class AllowanceView:
+    kind: str
+    label: str
+    used: int
+    limit: int
+
+    @property
+    def left(self) -> int:
+        return max(0, self.limit - self.used)
+
+    @property
+    def at_limit(self) -> bool:
+        return self.used >= self.limit
+
+
+@dataclass
+class CornerView:
+    corner: str
+    label: str
+    entry: Entry | None
+    robots: list[Robot]
+    active_robot: Robot | None
+    checked_in_robot: Robot | None
+    seal: str
+    rounds_won: int
+    is_winner: bool
+    allowances: list[AllowanceView]
+    replaced: bool
+
+    @property
+    def team(self):
+        return self.entry.team if self.entry else None
+
+
+@dataclass
+class MatchCard:
+    match: Match
+    corners: list[CornerView]
+    rounds: list[Round]
+    reports: list[FailureReport]
+    history: list[AuditEvent]
+    referees: list
+    can_run: bool
+    can_correct: bool
+
+    @property
+    def red(self) -> CornerView:
+        return self.corners[0]
+
+    @property
+    def blue(self) -> CornerView:
+        return self.corners[1]
+
+    @property
+    def next_round(self) -> int | None:
+        if self.match.status != Match.Status.LIVE:
+            return None
+        return len(self.rounds) + 1
+
+    @property
+    def needs_sign_off(self) -> bool:
+        return self.match.is_done and not self.match.signed_off_at
+
+    @property
+    def polls(self) -> bool:
+        """Watch for changes made on another device while there is something left to do."""
+        return not (self.match.is_done and self.match.signed_off_at)
+
+
+def _match_queryset():
+    return (Match.objects
+            .select_related("season", "group", "red__team", "blue__team", "winner__team",
+                            "red_robot", "blue_robot", "signed_off_by", "red__replacement",
+                            "blue__replacement", "winner_to", "loser_to")
+            .prefetch_related(Prefetch("rounds", queryset=Round.objects.order_by("number")),
+                              "allowances", "referees", "red__robots", "blue__robots"))
+
+
+def match_card(*, pk: int, user) -> MatchCard:
+    """Everything the match card shows. 9 queries whatever the match's history."""
+    match = get_object_or_404(_match_queryset(), pk=pk)
+    uses: dict[tuple[str, str], int] = {}
+    for use in match.allowances.all():
+        uses[(use.corner, use.kind)] = uses.get((use.corner, use.kind), 0) + 1
+    corners = []
+    for corner in (Corner.RED, Corner.BLUE):
+        entry = match.entry_of(corner)
+        corners.append(CornerView(
+            corner=corner, label=Corner(corner).label, entry=entry,
+            robots=list(entry.robots.all()) if entry else [],
+            active_robot=services.active_robot(entry) if entry else None,
+            checked_in_robot=getattr(match, f"{corner}_robot"),
+            seal=getattr(match, f"{corner}_seal"),
+            rounds_won=getattr(match, f"{corner}_rounds"),
+            is_winner=bool(match.winner_id and match.winner_id == match.entry_id_of(corner)),
+            allowances=[AllowanceView(kind=k, label=AllowanceUse.Kind(k).label,
+                                      used=uses.get((corner, k), 0), limit=limit)
+                        for k, limit in AllowanceUse.LIMITS.items()],
+            replaced=bool(entry and hasattr(entry, "replacement")),
+        ))
+    reports = list(FailureReport.objects.filter(match=match)
+                   .select_related("robot", "entry__team", "filed_by", "decided_by"))
+    history = list(
+        AuditEvent.objects.filter(
+            Q(object_type="match", object_id=match.pk)
+            | Q(object_type="failurereport", object_id__in=[r.pk for r in reports]))
+        .select_related("actor").order_by("-at", "-id")[:200])
+    referees = list(match.referees.all())
+    return MatchCard(
+        match=match, corners=corners, rounds=list(match.rounds.all()), reports=reports,
+        history=history, referees=referees,
+        can_run=any(r.pk == user.pk for r in referees),
+        can_correct=roles.is_head_referee(user),
+    )
+
+
+def can_view(user, card: MatchCard) -> bool:
+    """Who may look at a match card: its referees, the head referees and the organizers."""
+    return card.can_run or roles.is_head_referee(user) or roles.is_organizer(user)
+
+
+@dataclass
+class DayOfMatches:
+    day: dt.date
+    matches: list[Match]
+
+
+@dataclass
+class MyMatches:
+    today: list[Match] = field(default_factory=list)
+    attention: list[Match] = field(default_factory=list)
+    upcoming: list[Match] = field(default_factory=list)
+    done: list[Match] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.today or self.attention or self.upcoming or self.done)
+
+
+def _local_day(match: Match) -> dt.date | None:
+    if match.scheduled_at is None:
+        return None
+    return match.scheduled_at.astimezone(match.season.tz).date()
+
+
+def my_matches(*, user, now: dt.datetime) -> MyMatches:
+    """The matches assigned to a referee in running seasons, today's first, each in its season's
+    time zone. 1 query."""
+    result = MyMatches()
+    matches = (Match.objects.filter(referees=user, season__phase__in=LIVE_PHASES)
+               .select_related("season", "red__team", "blue__team", "winner__team")
+               .order_by("scheduled_at", "slot"))
+    for match in matches:
+        today = now.astimezone(match.season.tz).date()
+        day = _local_day(match)
+        if day == today:
+            result.today.append(match)
+        elif day is not None and day > today:
+            result.upcoming.append(match)
+        elif not match.is_done or not match.signed_off_at:
+            result.attention.append(match)
+        else:
+            result.done.append(match)
+    result.done.reverse()
+    return result
+
+
+def running_seasons() -> list[Season]:
+    """Seasons whose matches are being fought, newest first. 1 query."""
+    return list(Season.objects.filter(phase__in=LIVE_PHASES).order_by("-starts_on", "-pk"))
+
+
+def season_days(*, season: Season) -> list[DayOfMatches]:
+    """Every match of a season with its referees, by day in the season's time zone. 2 queries."""
+    days: dict[dt.date | None, list[Match]] = {}
+    for match in (Match.objects.filter(season=season)
+                  .select_related("season", "red__team", "blue__team", "winner__team")
+                  .prefetch_related("referees").order_by("scheduled_at", "slot")):
+        days.setdefault(_local_day(match), []).append(match)
+    return [DayOfMatches(day=d, matches=ms) for d, ms in days.items()]
+
+
+def failure_queue() -> list[FailureReport]:
+    """Pending failure reports of the running seasons, oldest first. 1 query."""
+    return list(FailureReport.objects.filter(status=FailureReport.Status.PENDING,
+                                             entry__season__phase__in=LIVE_PHASES)
+                .select_related("robot", "entry__team", "entry__season", "match", "filed_by")
+                .order_by("filed_at", "pk"))
+
+
+def recent_decisions(limit: int = 20) -> list[FailureReport]:
+    """The panel's latest decisions, newest first. 1 query."""
+    return list(FailureReport.objects.exclude(status=FailureReport.Status.PENDING)
+                .select_related("robot", "entry__team", "match", "filed_by", "decided_by",
+                                "replacement__new_robot")
+                .order_by("-decided_at", "-pk")[:limit])
+
+
+# --- Access ------------------------------------------------------------------------------
+
+def _denied(request: HttpRequest, message: str, *, status: int = 403) -> HttpResponse:
+    template = "referee/denied.html#message" if request.htmx else "referee/denied.html"
+    return TemplateResponse(request, template, {"message": message}, status=status)
+
+
+def staff_view(view: Callable) -> Callable:
+    """Signed-in referees, head referees and organizers only. An expired session on an htmx
+    request sends the browser to the sign-in page (HX-Redirect) instead of swapping it in."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            if request.htmx:
+                back = request.htmx.current_url_abs_path or reverse("referee:home")
+                response = HttpResponse(status=401)
+                response["HX-Redirect"] = f"{reverse('referee:login')}?{urlencode({'next': back})}"
+                return response
+            return redirect_to_login(request.get_full_path())
+        if not (roles.is_referee(user) or roles.is_organizer(user)):
+            return _denied(request, _("These pages are for the league's referees and organizers."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- Pages -------------------------------------------------------------------------------
+
+@require_GET
+@staff_view
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    overview = seasons = season = queue = None
+    if roles.is_head_referee(user) or roles.is_organizer(user):
+        seasons = running_seasons()
+        wanted = request.GET.get("season")
+        season = next((s for s in seasons if s.slug == wanted), seasons[0] if seasons else None)
+        overview = season_days(season=season) if season else []
+        queue = failure_queue()
+    return TemplateResponse(request, "referee/home.html", {
+        "mine": my_matches(user=user, now=timezone.now()),
+        "seasons": seasons, "season": season, "overview": overview, "queue": queue,
+        "is_head": roles.is_head_referee(user),
+    })
+
+
+def _card_response(request: HttpRequest, card: MatchCard, *, status: int = 200,
+                   bound: dict | None = None, notice: str = "", alert: str = "",
+                   conflict: str = "") -> HttpResponse:
+    match = card.match
+    done = match.is_done
+    ctx_forms = {
+        "checkin": forms.CheckInForm(match=match, corners=card.corners),
+        "start": forms.StartForm(match=match),
+        "round": forms.RoundForm(match=match, initial={"number": card.next_round or 1}),
+        "swap": forms.BatterySwapForm(match=match),
+        "failure": forms.FailureReportForm(match=match, corners=card.corners),
+        "forfeit": forms.ForfeitForm(match=match),
+        "signoff": forms.SignOffForm(match=match),
+        "correct": (forms.CorrectionForm(match=match)
+                    if card.can_correct and match.status == Match.Status.FINISHED else None),
+    }
+    ctx_forms.update(bound or {})
+    context = {
+        "card": card, "match": match, "forms": ctx_forms, "notice": notice, "alert": alert,
+        "conflict": conflict, "done": done, "allowance_kinds": AllowanceUse.Kind,
+        "round_numbers": range(1, match.season.best_of + 1),
+    }
+    template = "referee/match.html#card" if request.htmx else "referee/match.html"
+    return TemplateResponse(request, template, context, status=status)
+
+
+@require_GET
+@staff_view
+def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    card = match_card(pk=pk, user=request.user)
+    if not can_view(request.user, card):
+        return _denied(request, _("You are not assigned to this match."))
+    return _card_response(request, card)
+
+
+@require_GET
+@staff_view
+def match_poll(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tells a device that the match changed elsewhere: 204 while its version is current."""
+    row = (Match.objects.filter(pk=pk).values("version", "status", "referees__id"))
+    rows = list(row)
+    if not rows:
+        raise Http404
+    user = request.user
+    assigned = any(r["referees__id"] == user.pk for r in rows)
+    if not (assigned or roles.is_head_referee(user) or roles.is_organizer(user)):
+        return _denied(request, _("You are not assigned to this match."))
+    try:
+        seen = int(request.GET.get("v", ""))
+    except ValueError:
+        seen = -1
+    if rows[0]["version"] == seen:
+        return HttpResponse(status=204)
+    return TemplateResponse(request, "referee/match.html#changed", {"match_pk": pk})
+
+
+# --- Actions: one form, one service call -------------------------------------------------
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    form: type
+    perform: Callable  # (match, cleaned form, actor) -> notice text
+    needs_corners: bool = False
+
+
+def _corner(corner: str) -> str:
+    return str(Corner(corner).label).lower()
+
+
+def _do_check_in(match, form, actor) -> str:
+    d = form.cleaned_data
+    services.match_check_in(match=match, red_robot=d["red_robot"], blue_robot=d["blue_robot"],
+                            red_seal=d["red_seal"], blue_seal=d["blue_seal"],
+                            expected_version=d["expected_version"], actor=actor)
+    return _("Both corners are checked in. Check robots and seals, then start the match.")
+
+
+def _do_start(match, form, actor) -> str:
+    services.match_start(match=match, expected_version=form.cleaned_data["expected_version"],
+                         actor=actor)
+    return _("The match is live. Robots and battery seals are locked until it ends (R6).")
+
+
+def _do_allowance(match, form, actor) -> str:
+    d = form.cleaned_data
+    use = services.allowance_use(match=match, corner=d["corner"], kind=d["kind"],
+                                 expected_version=d["expected_version"], actor=actor)
+    return _("%(what)s for the %(corner)s corner: %(n)d of %(limit)d used.") % {
+        "what": AllowanceUse.Kind(use.kind).label, "corner": _corner(use.corner), "n": use.seq,
+        "limit": AllowanceUse.LIMITS[use.kind]}
+
+
+def _do_round(match, form, actor) -> str:
+    d = form.cleaned_data
+    after = services.round_record(match=match, number=d["number"], data=form.round_input(),
+                                  expected_version=d["expected_version"], actor=actor)
+    text = _("Round %(n)d to the %(corner)s corner by %(method)s.") % {
+        "n": d["number"], "corner": _corner(d["winner"]), "method": str(Method(d["method"]).label).lower()}
+    if after.is_done:
+        text += " " + _("The match is over: %(team)s wins %(red)d–%(blue)d. Sign the result off.") % {
+            "team": after.winner.team, "red": after.red_rounds, "blue": after.blue_rounds}
+    return text
+
+
+def _do_battery_swap(match, form, actor) -> str:
+    d = form.cleaned_data
+    after = services.battery_swap_report(match=match, corner=d["corner"], confirmed=d["confirmed"],
+                                         expected_version=d["expected_version"], actor=actor)
+    return _("The %(corner)s corner is disqualified for a battery swap (R6): %(team)s wins.") % {
+        "corner": _corner(d["corner"]), "team": after.winner.team}
+
+
+def _do_failure(match, form, actor) -> str:
+    d = form.cleaned_data
+    robot = d["robot"]
+    services.failure_report_file(entry=robot.entry, robot=robot, description=d["description"],
+                                 irreversible=d["irreversible"], match=match, actor=actor)
+    return _("Failure report filed for %(robot)s: it waits in the referee panel's queue (R4).") % {
+        "robot": robot}
+
+
+def _do_forfeit(match, form, actor) -> str:
+    d = form.cleaned_data
+    services.match_forfeit(match=match, corners=d["corners"], reason=d["reason"],
+                           expected_version=d["expected_version"], actor=actor)
+    return _("Forfeit recorded. Sign the result off.")
+
+
+def _do_sign_off(match, form, actor) -> str:
+    services.match_sign_off(match=match, expected_version=form.cleaned_data["expected_version"],
+                            actor=actor)
+    return _("Result signed off.")
+
+
+def _do_correct(match, form, actor) -> str:
+    d = form.cleaned_data
+    services.match_result_correct(match=match, rounds=form.rounds.rounds(), reason=d["reason"],
+                                  expected_version=d["expected_version"], actor=actor)
+    return _("Result corrected. The reason is in the match history.")
+
+
+ACTIONS = {
+    "checkin": Action("checkin", forms.CheckInForm, _do_check_in, needs_corners=True),
+    "start": Action("start", forms.StartForm, _do_start),
+    "allowance": Action("allowance", forms.AllowanceForm, _do_allowance),
+    "round": Action("round", forms.RoundForm, _do_round),
+    "swap": Action("swap", forms.BatterySwapForm, _do_battery_swap),
+    "failure": Action("failure", forms.FailureReportForm, _do_failure, needs_corners=True),
+    "forfeit": Action("forfeit", forms.ForfeitForm, _do_forfeit),
+    "signoff": Action("signoff", forms.SignOffForm, _do_sign_off),
+    "correct": Action("correct", forms.CorrectionForm, _do_correct),
+}
+
+
+def _make_form(action: Action, card: MatchCard, **kwargs):
+    if action.needs_corners:
+        kwargs["corners"] = card.corners
+    return action.form(match=card.match, **kwargs)
+
+
+def _carry_over(action: Action, form, card: MatchCard):
+    """After a conflict, offer the referee's input again on the fresh state (it was not saved)."""
+    if action.name not in ("checkin", "round", "failure", "forfeit", "correct") or not hasattr(
+            form, "cleaned_data"):
+        return None
+    initial = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
+    if action.name == "round":
+        if card.next_round != initial.get("number"):
+            return None
+    if action.name == "correct":
+        return None  # the rounds changed under it: start again from the corrected state
+    return _make_form(action, card, initial=initial)
+
+
+def action_view(name: str) -> Callable:
+    action = ACTIONS[name]
+
+    @require_POST
+    @staff_view
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        user = request.user
+        card = match_card(pk=pk, user=user)
+        if not can_view(user, card):
+            return _denied(request, _("You are not assigned to this match: nothing was saved."))
+        form = _make_form(action, card, data=request.POST)
+        if not form.is_valid():
+            return _card_response(request, card, status=400, bound={name: form})
+        try:
+            notice = action.perform(card.match, form, user)
+        except MatchConflict as exc:
+            fresh = match_card(pk=pk, user=user)
+            carried = _carry_over(action, form, fresh)
+            return _card_response(
+                request, fresh, status=409, bound={name: carried} if carried else None,
+                conflict=_("This match changed on another device (or by a repeated tap) since "
+                           "this page was drawn. Nothing was saved. Here is the current state: "
+                           "check it, then enter again what is still needed.") + " " + exc.text)
+        except NotAllowed as exc:
+            return _card_response(request, card, status=403, alert=exc.text)
+        except RuleViolation as exc:
+            form.add_error(None, exc.text)
+            return _card_response(request, match_card(pk=pk, user=user), status=400,
+                                  bound={name: form})
+        if not request.htmx:
+            messages.success(request, notice)
+            return redirect("referee:match", pk=pk)
+        return _card_response(request, match_card(pk=pk, user=user), notice=notice)
+
+    view.__name__ = f"match_{name}"
+    return view
+
+
+# --- The referee panel: failure reports --------------------------------------------------
+
+def _queue_response(request: HttpRequest, *, status: int = 200, notice: str = "",
+                    errors: dict | None = None) -> HttpResponse:
+    context = {"queue": failure_queue(), "notice": notice, "errors": errors or {},
+               "is_head": roles.is_head_referee(request.user)}
+    if request.htmx:
+        return TemplateResponse(request, "referee/failures.html#queue", context, status=status)
+    context["decided"] = recent_decisions()
+    return TemplateResponse(request, "referee/failures.html", context, status=status)
+
+
+@require_GET
+@staff_view
+def failures(request: HttpRequest) -> HttpResponse:
+    if not (roles.is_head_referee(request.user) or roles.is_organizer(request.user)):
+        return _denied(request, _("The failure queue is for the referee panel (head referees)."))
+    return _queue_response(request)
+
+
+@require_POST
+@staff_view
+def failure_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(FailureReport.objects.select_related("robot", "entry__team"), pk=pk)
+    form = forms.DecisionForm(request.POST, report=report)
+    if not form.is_valid():
+        return _queue_response(request, status=400, errors={report.pk: [
+            e for errs in form.errors.values() for e in errs]})
+    try:
+        decided = services.failure_report_decide(report=report, approve=form.approve,
+                                                 note=form.cleaned_data["note"], actor=request.user)
+    except NotAllowed as exc:
+        if request.htmx:
+            return _queue_response(request, status=403, errors={report.pk: [exc.text]})
+        return _denied(request, exc.text)
+    except RuleViolation as exc:
+        return _queue_response(request, status=400, errors={report.pk: [exc.text]})
+    if decided.status == FailureReport.Status.APPROVED:
+        notice = _("Approved: %(robot)s of %(team)s.") % {"robot": decided.robot, "team": decided.entry.team}
+        replacement = getattr(decided, "replacement", None)
+        if replacement is not None:
+            notice += " " + _("%(new)s replaces it from the team's next match (R4, R5).") % {
+                "new": replacement.new_robot}
+    else:
+        notice = _("Rejected: %(robot)s of %(team)s.") % {"robot": decided.robot,
+                                                         "team": decided.entry.team}
+    if not request.htmx:
+        messages.success(request, notice)
+        return redirect("referee:failures")
+    return _queue_response(request, notice=notice)
