@@ -203,10 +203,10 @@ class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
         for phase in Phase:
             state = ("done" if season.phase_index() > season.phase_index(phase)
                      else "current" if season.phase == phase else "todo")
-            steps.append({"phase": phase, "label": phase.label, "state": state,
-                          "actions": [a for a in ACTIONS.values() if phase in a.phases]})
+            steps.append({"phase": phase, "label": phase.label, "state": state})
         return {
             "phase_steps": steps,
+            "phase_actions": phase_actions(season),
             "organizer": _organizer(request),
             "entry_counts": [(Entry.Status(s).label, counts.get(s, 0)) for s in Entry.Status.values],
             "qualified_label": f"{counts.get(Entry.Status.QUALIFIED, 0)}/{FIELD_SIZE}",
@@ -344,6 +344,22 @@ class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
     def import_template_view(self, request):
         require_organizer(request)
         return imports.template_view(request)
+
+
+def phase_actions(season: Season) -> list[dict]:
+    """Every step of the season in order, the ones of its current phase first in line."""
+    items = [{"title": gettext("Import applications (CSV, XLSX)"), "phases": (Phase.REGISTRATION,),
+              "url": reverse("admin:league_season_import", args=[season.pk])}]
+    for action in ACTIONS.values():
+        items.append({"title": action.title, "phases": action.phases, "url": action.url(season)})
+        if action.slug == "assign-referees":
+            items.append({"title": gettext("Record lots (R12)"), "phases": (Phase.GROUP_STAGE,),
+                          "url": reverse("admin:league_season_lots", args=[season.pk])})
+    items.append({"title": gettext("Rewards"), "phases": (Phase.FINISHED,),
+                  "url": reverse("admin:league_season_rewards", args=[season.pk])})
+    for item in items:
+        item["current"] = season.phase in item["phases"]
+    return items
 
 
 def _organizer(request) -> bool:

@@ -543,8 +543,11 @@ def team_detail(*, slug: str) -> TeamDetail:
             m.us = "red" if m.red_id == entry.pk else "blue"
             m.them = m.blue if m.us == "red" else m.red
             m.them_waiting = m.blue_waiting if m.us == "red" else m.red_waiting
+        placing = getattr(entry, "placing", None)
+        if placing is not None:
+            placing.season = entry.season  # known already: no query
         seasons.append(TeamSeason(entry=entry, members=list(entry.members.all()), robots=stories,
-                                  matches=matches[entry.pk], placing=getattr(entry, "placing", None)))
+                                  matches=matches[entry.pk], placing=placing))
     return TeamDetail(team=team, seasons=seasons)
 
 

@@ -1,0 +1,107 @@
+/* Referee match entry: counters, keeping a round's counts across card swaps, network errors.
+ * No inline scripts (CSP): everything hangs off document-level listeners, so it also works for
+ * the card fragments that htmx swaps in. The pages work without this file (plain form posts).
+ */
+(function () {
+  "use strict";
+
+  var PREFIX = "league-referee:";
+
+  function store() {
+    try { return window.sessionStorage; } catch (e) { return null; }
+  }
+
+  /* +/- buttons beside a number input (knockdowns, fouls, points) */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button.step");
+    if (!button) return;
+    var input = document.getElementById(button.getAttribute("data-for"));
+    if (!input || input.disabled) return;
+    var value = parseInt(input.value, 10);
+    if (isNaN(value)) value = 0;
+    value += parseInt(button.getAttribute("data-step"), 10) || 0;
+    var min = input.hasAttribute("min") ? parseInt(input.min, 10) : 0;
+    var max = input.hasAttribute("max") ? parseInt(input.max, 10) : Infinity;
+    value = Math.max(min, Math.min(max, value));
+    input.value = String(value);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+
+  /* A round's counts live in the tab's sessionStorage until the round is recorded, so a tap on
+   * "manual reset" (which swaps the card) or a reload does not lose them. */
+  function fieldsOf(form) {
+    var out = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "hidden" || el.type === "submit" || el.type === "button") return;
+      out.push(el);
+    });
+    return out;
+  }
+
+  function save(form) {
+    var s = store();
+    if (!s) return;
+    var data = {};
+    fieldsOf(form).forEach(function (el) {
+      if (el.type === "radio" || el.type === "checkbox") {
+        if (el.checked) data[el.name] = el.value;
+      } else {
+        data[el.name] = el.value;
+      }
+    });
+    s.setItem(PREFIX + form.getAttribute("data-persist"), JSON.stringify(data));
+  }
+
+  function forget(scope, keep) {
+    var s = store();
+    if (!s) return;
+    for (var i = s.length - 1; i >= 0; i--) {
+      var key = s.key(i);
+      if (key && key.indexOf(PREFIX + scope) === 0 && key !== PREFIX + keep) s.removeItem(key);
+    }
+  }
+
+  function restore(root) {
+    var s = store();
+    if (!s || !root || !root.querySelectorAll) return;
+    var cards = root.matches && root.matches(".match-card") ? [root] : root.querySelectorAll(".match-card");
+    Array.prototype.forEach.call(cards, function (card) {
+      var form = card.querySelector("form[data-persist]");
+      forget("match-" + card.getAttribute("data-match") + "-round-", form ? form.getAttribute("data-persist") : "");
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("form[data-persist]"), function (form) {
+      if (form.getAttribute("data-bound") === "1") { save(form); return; }  // the server's values win
+      var raw = s.getItem(PREFIX + form.getAttribute("data-persist"));
+      if (!raw) return;
+      var data;
+      try { data = JSON.parse(raw); } catch (e) { return; }
+      fieldsOf(form).forEach(function (el) {
+        if (!(el.name in data)) return;
+        if (el.type === "radio" || el.type === "checkbox") el.checked = el.value === data[el.name];
+        else el.value = data[el.name];
+      });
+    });
+  }
+
+  function remember(event) {
+    var form = event.target && event.target.form;
+    if (form && form.hasAttribute("data-persist")) save(form);
+  }
+  document.addEventListener("input", remember);
+  document.addEventListener("change", remember);
+  document.addEventListener("DOMContentLoaded", function () { restore(document); });
+  document.addEventListener("htmx:load", function (event) { restore(event.detail.elt); });
+
+  /* The venue network may drop: say so plainly; the form stays as it was, nothing was saved. */
+  function netMessage(event, kind) {
+    var card = event.target && event.target.closest ? event.target.closest(".match-card, .queue") : null;
+    var boxes = (card || document).querySelectorAll(".net-status");
+    Array.prototype.forEach.call(boxes, function (box) {
+      box.textContent = box.getAttribute(kind) || box.getAttribute("data-failed") || "";
+      box.hidden = false;
+    });
+  }
+  document.addEventListener("htmx:sendError", function (event) { netMessage(event, "data-offline"); });
+  document.addEventListener("htmx:timeout", function (event) { netMessage(event, "data-offline"); });
+  document.addEventListener("htmx:responseError", function (event) { netMessage(event, "data-failed"); });
+})();
