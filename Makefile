@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+PORT ?= 8000
 
 .PHONY: install run test lint bench-public bench-referee clean
 
@@ -20,8 +21,8 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo --if-empty
-	@echo "Serving on http://127.0.0.1:8000/  (admin: /admin/, referees: /referee/)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: /admin/, referees: /referee/)"
+	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0

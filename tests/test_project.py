@@ -56,3 +56,42 @@ def test_seed_demo_builds_a_realistic_season(capsys):
     assert not Placing.objects.exists()
     call_command("seed_demo", "--if-empty")
     assert Season.objects.count() == 2
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_make_run_serves_a_page_that_names_the_demo_season(tmp_path):
+    """The README's run command, end to end: migrate, demo season, server, printed logins."""
+    import signal
+    import time
+    import urllib.request
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'run.sqlite3'}"
+    log = open(tmp_path / "run.log", "w+")
+    proc = subprocess.Popen(["make", "run", f"PORT={port}", f"PYTHON={sys.executable}"], cwd=ROOT,
+                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    body = ""
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    body = response.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.5)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    log.seek(0)
+    output = log.read()
+    assert "Shenzhen" in body, output[-3000:]
+    assert "organizer" in output and "ref1" in output

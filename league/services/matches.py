@@ -114,6 +114,10 @@ def match_start(*, match: Match, expected_version: int | None = None, actor=None
         match = _claim(match, expected_version)
         _require_runner(match, actor)
         _require_status(match, Match.Status.CHECKED_IN, doing=_("Starting"))
+        for robot in Robot.objects.filter(pk__in=[match.red_robot_id, match.blue_robot_id]):
+            if robot.status == Robot.Status.FAILED:
+                raise RuleViolation("R5", _("%(robot)s failed after check-in and never fights again: "
+                                            "check in the team's robot again.") % {"robot": robot})
         match.status = Match.Status.LIVE
         match.started_at = timezone.now()
         match.save(update_fields=["status", "started_at"])

@@ -361,3 +361,18 @@ def test_r14_knockout_double_forfeit_is_refused(knockout_season):
 def test_r14_one_match_per_bracket_slot_in_the_database(knockout_season):
     with pytest.raises(IntegrityError), transaction.atomic():
         Match.objects.create(season=knockout_season, stage="final", slot="F")
+
+
+def test_r5_primary_failed_after_check_in_cannot_start(match, people, referee):
+    services.match_check_in(match=match, red_robot=services.active_robot(match.red),
+                            blue_robot=services.active_robot(match.blue), red_seal="A",
+                            blue_seal="B", actor=referee)
+    report = file_failure(match, match.red, referee)
+    services.failure_report_decide(report=report, approve=True, actor=people["head"])
+    with refused("R5"):
+        services.match_start(match=match, actor=referee)
+    services.match_check_in(match=match, red_robot=services.active_robot(match.red),
+                            blue_robot=services.active_robot(match.blue), red_seal="A",
+                            blue_seal="B", actor=referee)
+    started = services.match_start(match=match, actor=referee)
+    assert started.status == Match.Status.LIVE and started.red_robot.role == Robot.Role.BACKUP
