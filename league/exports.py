@@ -1,4 +1,4 @@
-"""Exports of a season: the schedule (CSV and iCalendar) and the results (CSV).
+"""Exports of a season: the schedule (CSV and iCalendar), the results and the final places (CSV).
 
 Times are written in the season's own time zone (with the UTC time beside it in the CSV); the
 iCalendar file carries the zone's VTIMEZONE so calendar apps show the right local time.
@@ -78,18 +78,23 @@ def _rounds(match: Match) -> str:
 
 
 def results_csv(season: Season) -> str:
-    """Finished and forfeited matches, then the final places once the season is over. 4 queries."""
+    """Finished and forfeited matches in schedule order, with their rounds. 3 queries."""
     rows = [[m.slot, m.stage, m.group.name if m.group else "", _local(season, m.scheduled_at), m.ring,
              _team(m.red), _team(m.blue), m.status, _team(m.winner), m.red_rounds, m.blue_rounds,
              m.method, _rounds(m), m.result_note]
             for m in _matches(season).filter(status__in=Match.DONE)]
-    text = _write(RESULTS_HEADER, rows)
-    placings = list(Placing.objects.filter(season=season).select_related("entry__team"))
-    if placings:
-        text += "\n" + _write(["place", "team", "team_zh", "reward", "value", "currency"], [
-            [p.get_place_display(), p.entry.team.name_en, p.entry.team.name_zh, p.reward_description,
-             p.reward_value, p.reward_currency] for p in placings])
-    return text
+    return _write(RESULTS_HEADER, rows)
+
+
+PLACES_HEADER = ["place", "place_name", "team", "team_zh", "country", "reward", "value", "currency"]
+
+
+def places_csv(season: Season) -> str:
+    """The final places and their rewards (empty until the season finishes). 1 query."""
+    placings = Placing.objects.filter(season=season).select_related("entry__team")
+    return _write(PLACES_HEADER, [
+        [p.place, p.get_place_display(), p.entry.team.name_en, p.entry.team.name_zh, p.entry.team.country,
+         p.reward_description, p.reward_value, p.reward_currency] for p in placings])
 
 
 def schedule_ics(season: Season, *, host: str = "robot-league") -> bytes:

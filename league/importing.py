@@ -153,10 +153,10 @@ def parse_row(line: int, cells: dict[str, str]) -> ImportRow:
                 "v": team["kind"], "all": ", ".join(Team.Kind.values)})
         team["kind"] = kind or team["kind"]
     if team["country"]:
-        team["country"] = team["country"].upper()
         if len(team["country"]) != 2 or not team["country"].isalpha():
             row.errors.append(_("country %(v)s is not a two-letter ISO code (CN, HK, US...).") % {
                 "v": team["country"]})
+        team["country"] = team["country"].upper()
     team["slug"] = slugify(team["slug"] or team["name_en"])[:50]
     if not team["slug"] and team["name_en"]:
         row.errors.append(_("Give the team a slug (letters, digits, dashes)."))

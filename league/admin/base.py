@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -66,8 +65,9 @@ def money(value: Decimal | int | None, currency: str) -> str:
     if value is None:
         return ""
     label = "RMB" if currency.upper() == "CNY" else currency.upper()
-    decimals = 0 if Decimal(value) == Decimal(value).to_integral_value() else 2
-    return f"{label} {number_format(value, decimal_pos=decimals, use_l10n=False, force_grouping=True)}"
+    amount = Decimal(value)
+    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    return f"{label} {text}"
 
 
 def duration(span) -> str:

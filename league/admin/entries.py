@@ -6,6 +6,7 @@ makes the same service calls for real.
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 from django import forms
@@ -13,6 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -84,10 +86,11 @@ class ServiceInlineFormSet(forms.BaseInlineFormSet):
 class MemberFormSet(ServiceInlineFormSet):
     def calls(self):
         entry, actor = self.instance, self.actor
-        removed = [f for f in self.forms if f.instance.pk and self._should_delete_form(f)]
-        added = [f for f in self.forms if not f.instance.pk and f.has_changed()
-                 and not self._should_delete_form(f)]
-        return ([(f, lambda m=f.instance: services.member_remove(member=m, actor=actor), "delete")
+        removed = [f for f in self.initial_forms if self._should_delete_form(f)]
+        added = [f for f in self.extra_forms if f.has_changed() and not self._should_delete_form(f)]
+        # A copy: deleting a row clears the primary key of the instance it is given, and the dry
+        # run must leave the form's own instance as it was.
+        return ([(f, lambda m=f.instance: services.member_remove(member=copy.copy(m), actor=actor), "delete")
                  for f in removed]
                 + [(f, lambda d=f.cleaned_data: services.member_add(
                     entry=entry, name=d["name"], role=d["role"], actor=actor), "add") for f in added])
@@ -96,7 +99,7 @@ class MemberFormSet(ServiceInlineFormSet):
 class RobotFormSet(ServiceInlineFormSet):
     def calls(self):
         entry, actor = self.instance, self.actor
-        added = [f for f in self.forms if not f.instance.pk and f.has_changed()]
+        added = [f for f in self.extra_forms if f.has_changed()]
         return [(f, lambda d=f.cleaned_data: services.robot_register(
             entry=entry, role=d["role"], serial=d["serial"], name=d["name"],
             model=d.get("model") or Robot.DEFAULT_MODEL, actor=actor), "add") for f in added]
@@ -269,7 +272,9 @@ class EntryAdmin(AuditHistoryMixin, admin.ModelAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         if "_addanother" in request.POST or "_popup" in request.POST:
             return super().response_add(request, obj, post_url_continue)
-        return super().response_add(request, obj, reverse("admin:league_entry_change", args=[obj.pk]))
+        messages.success(request, gettext("%(team)s has applied to %(season)s: add its members and "
+                                          "robots below.") % {"team": obj.team, "season": obj.season})
+        return HttpResponseRedirect(reverse("admin:league_entry_change", args=[obj.pk]))
 
     # --- columns ------------------------------------------------------------------------------
 
@@ -347,10 +352,11 @@ class EntryAdmin(AuditHistoryMixin, admin.ModelAdmin):
     @admin.action(description=_("Qualify the selected teams for the main event (R1: 16)"),
                   permissions=["organize"])
     def qualify(self, request, queryset):
+        season_ids = set(queryset.values_list("season", flat=True))  # before the statuses change
         self._each(request, queryset, lambda e: services.entry_qualify(entry=e, actor=request.user),
                    lambda done: ngettext("Qualified: %(teams)s.", "Qualified (%(n)d): %(teams)s.", len(done))
                    % {"n": len(done), "teams": ", ".join(done)})
-        for season in Season.objects.filter(pk__in=queryset.values("season")).annotate(
+        for season in Season.objects.filter(pk__in=season_ids).annotate(
                 n=Count("entries", filter=Q(entries__status=Entry.Status.QUALIFIED))):
             messages.info(request, gettext("%(season)s: %(n)d/%(max)d teams qualified (R1).") % {
                 "season": season, "n": season.n, "max": FIELD_SIZE})

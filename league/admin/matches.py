@@ -98,6 +98,8 @@ class MatchAdmin(AuditHistoryMixin, admin.ModelAdmin):
         pass  # only the referees change, in save_related
 
     def save_related(self, request, form, formsets, change):
+        for formset in formsets:  # the rounds and allowances are read-only here
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if "referees" in form.changed_data:
             try:
                 with transaction.atomic():

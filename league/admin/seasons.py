@@ -94,6 +94,9 @@ class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
             fields += [f for f, phase in LOCKED_FROM.items() if obj.phase_index() >= obj.phase_index(phase)]
         return fields
 
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if "slug" in self.get_readonly_fields(request, obj) else self.prepopulated_fields
+
     def get_inlines(self, request, obj):
         return [RewardInline] if obj is not None else []
 
@@ -168,16 +171,14 @@ class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Reward:
             return super().save_formset(request, form, formset, change)
-        for reward_form in formset.forms:
-            if not reward_form.has_changed() or not reward_form.is_valid():
-                continue
-            reward = reward_form.instance
-            before = Reward.objects.filter(pk=reward.pk).first() if reward.pk else None
-            reward_form.save()
+        before = {r.pk: r for r in Reward.objects.filter(season=form.instance)}
+        for reward in formset.save(commit=False):
+            old = before.get(reward.pk)
+            reward.save()
             audit(actor=request.user, action="reward_set", obj=reward, season=form.instance,
-                  from_state=money(before.value, before.currency) if before else "",
+                  from_state=money(old.value, old.currency) if old else "",
                   to_state=money(reward.value, reward.currency),
-                  reason=reward.description if not before or before.description != reward.description else "")
+                  reason="" if old and old.description == reward.description else reward.description)
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_addanother" in request.POST or "_popup" in request.POST:
@@ -329,6 +330,8 @@ class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
                                  "text/calendar; charset=utf-8", "schedule.ics")
         elif kind == "results-csv":
             body, ctype, name = exports.results_csv(season), "text/csv; charset=utf-8", "results.csv"
+        elif kind == "places-csv":
+            body, ctype, name = exports.places_csv(season), "text/csv; charset=utf-8", "places.csv"
         else:
             raise Http404(kind)
         if isinstance(body, str):

@@ -67,7 +67,13 @@ def at(path: str, rule: str | None = None) -> Iterator[None]:
         found = RULE_PREFIX.match(text)
         raise ImportRefused(path, text, exc.rule or (found.group(1) if found else rule)) from exc
     except ValidationError as exc:
-        text = "; ".join(exc.messages)
+        if hasattr(exc, "error_dict"):  # full_clean(): name the field
+            field, errors = next(iter(exc.error_dict.items()))
+            if field != "__all__":
+                path = f"{path}.{field}"
+            text = "; ".join(m for e in errors for m in e.messages)
+        else:
+            text = "; ".join(exc.messages)
         found = RULE_PREFIX.match(text)
         raise ImportRefused(path, text, found.group(1) if found else rule) from exc
 
@@ -306,6 +312,11 @@ class Replay:
                 raise ImportRefused(path, "a group match names its group and both corners", "R11")
             if row["scheduled_at"] is None:
                 raise ImportRefused(f"{path}.scheduled_at", "a group match has a time", "R11")
+            if not re.fullmatch(rf"{re.escape(row['group'])}[1-6]", row["slot"]):
+                raise ImportRefused(f"{path}.slot", f"the group {row['group']} matches are "
+                                    f"{row['group']}1-{row['group']}6", "R11")
+            if row["day"] not in (1, 2, 3):
+                raise ImportRefused(f"{path}.day", "a group's round robin has 3 match days", "R11")
             key = (row["group"], frozenset((self.entries[row["red"]].pk, self.entries[row["blue"]].pk)))
             if key not in generated:
                 raise ImportRefused(path, f"{row['red']} v {row['blue']} is not a match of the round "
@@ -344,10 +355,16 @@ class Replay:
         slot = dt.timedelta(minutes=season.slot_minutes)
         rest = dt.timedelta(minutes=season.min_rest_minutes)
         fights: dict[str, list[tuple[dt.datetime, int]]] = defaultdict(list)
+        days: dict[tuple[str, int], int] = {}
         for i in rows:
             row = self.d["matches"][i]
             for corner in ("red", "blue"):
                 fights[row[corner]].append((dt_in(row["scheduled_at"]), i))
+                if (row[corner], row["day"]) in days:
+                    raise ImportRefused(f"matches[{i}].day", f"{row[corner]} fights twice on match day "
+                                        f"{row['day']} (also matches[{days[row[corner], row['day']]}]); "
+                                        "a team fights once per match day", "R11")
+                days[row[corner], row["day"]] = i
         for team in sorted(fights):
             times = sorted(fights[team])
             for n in range(2, len(times) + 1):
@@ -418,6 +435,8 @@ class Replay:
                 services.lots_record(group=groups[name], order=[
                     self.entries[self.d["entries"][i]["team"]].pk for i in rows])
         self.expect_entries(("lot",), "R12", why="the drawing of lots gives")
+        if not self.reached("knockout"):
+            return  # a tie may wait for its lots while the group stage lasts
         group_rows = {row["name"]: g for g, row in enumerate(self.d["groups"])}
         for name, group in sorted(groups.items()):
             table = group_standings(group=group)
@@ -487,8 +506,13 @@ class Replay:
         if row["started_at"] is not None:
             with at(f"{path}.started_at", "R7"):
                 services.match_start(match=match)
-        self.fight(i)
+        self.fight(i, match)
         if row["battery_swap"] is not None:
+            status = Match.objects.values_list("status", flat=True).get(pk=match.pk)
+            if status != Match.Status.LIVE:
+                raise ImportRefused(f"{path}.battery_swap", f"{row['slot']}: a battery swap is "
+                                    "reported during a match and disqualifies that corner, but after "
+                                    f"the file's check-in and rounds the match is {status}", "R6")
             with at(f"{path}.battery_swap", "R6"):
                 services.battery_swap_report(match=match, corner=row["battery_swap"], confirmed=True)
         if row["status"] == Match.Status.FORFEITED:
@@ -523,10 +547,9 @@ class Replay:
         return RoundInput(winner=row["winner"], method=row["method"],
                           **{stat: row[stat] for stat in ROUND_STATS})
 
-    def fight(self, i: int) -> None:
+    def fight(self, i: int, match: Match) -> None:
         """Rounds, with the allowances used during each round before it is recorded (R8, R9)."""
         row, path = self.d["matches"][i], f"matches[{i}]"
-        match = self.match(row["slot"])
         uses = sorted(range(len(row["allowances"])), key=lambda a: (row["allowances"][a]["round"], a))
         need = self.season.rounds_to_win
         won = {"red": 0, "blue": 0}
@@ -549,12 +572,12 @@ class Replay:
         for r, rnd in enumerate(row["rounds"]):
             where = f"{path}.rounds[{r}]"
             use_allowances(rnd["number"])
-            if rnd["number"] > self.season.best_of:
-                raise ImportRefused(f"{where}.number", f"a match has at most {self.season.best_of} "
-                                    "rounds", "R8")
             if max(won.values()) >= need:
                 raise ImportRefused(where, f"the match was decided before round {rnd['number']}: "
                                     f"a corner had won {need} rounds", "R8")
+            if rnd["number"] > self.season.best_of:
+                raise ImportRefused(f"{where}.number", f"a match has at most {self.season.best_of} "
+                                    "rounds", "R8")
             with at(where, "R8"):
                 services.round_record(match=match, number=rnd["number"], data=self.round_input(rnd),
                                       actor=None if corrected else self.user(rnd["recorded_by"]))
@@ -565,7 +588,12 @@ class Replay:
 
     def file_report(self, j: int) -> None:
         row, path = self.d["failure_reports"][j], f"failure_reports[{j}]"
-        match = self.match(row["match"]) if row["match"] else None
+        match = None
+        if row["match"]:
+            match = Match.objects.filter(season=self.season, slot=row["match"]).first()
+            if match is None:
+                raise ImportRefused(f"{path}.match", f"{row['match']} does not exist yet when the "
+                                    "report is filed", "R4")
         with at(path, "R4"):
             self.reports[j] = services.failure_report_file(
                 entry=self.entries[row["team"]],
@@ -579,9 +607,13 @@ class Replay:
             services.failure_report_decide(report=self.reports[j],
                                            approve=row["status"] == FailureReport.Status.APPROVED,
                                            note=row["note"], actor=self.user(row["decided_by"]))
-        for k, replacement in enumerate(self.d["replacements"]):
-            if replacement["failure_report"] == j:
-                self.replace(k)
+        listed = [k for k, r in enumerate(self.d["replacements"]) if r["failure_report"] == j]
+        for k in listed:
+            self.replace(k)
+        if not listed and Replacement.objects.filter(failure_report=self.reports[j]).exists():
+            raise ImportRefused(path, f"the panel approved an irreversible failure of {row['team']}'s "
+                                "primary robot, so its backup replaces it; the file lists no "
+                                "replacement for this report", "R4")
 
     def replace(self, k: int) -> None:
         row, path = self.d["replacements"][k], f"replacements[{k}]"
@@ -659,8 +691,11 @@ class Replay:
             found = first_difference(expected[key], replayed[key], key, key)
             if found:
                 where, want, got = found
-                raise ImportRefused(where, f"the file says {want!r}; replaying the season gives {got!r}",
-                                    rule_of(where, self.d))
+                text = f"the file says {want!r}; replaying the season gives {got!r}"
+                if where.startswith("placings"):
+                    text = f"places and rewards come from the bracket and the season's rewards, " \
+                           f"never typed in: {text}"
+                raise ImportRefused(where, text, rule_of(where, self.d))
 
 
 def first_difference(a: Any, b: Any, path: str, pattern: str) -> tuple[str, Any, Any] | None:

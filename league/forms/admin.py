@@ -24,14 +24,17 @@ def time_zone_choices() -> list[tuple[str, str]]:
 class SeasonAdminForm(forms.ModelForm):
     """The season's settings. Phase, seeds and version move only through the services."""
 
-    time_zone = forms.ChoiceField(label=_("time zone"), choices=time_zone_choices,
-                                  help_text=_("Every time of the season is shown in this zone."))
-
     class Meta:
         model = Season
         fields = ["name", "name_zh", "slug", "city", "venue", "time_zone", "starts_on", "day_start",
                   "rings", "best_of", "round_minutes", "slot_minutes", "min_rest_minutes",
                   "third_place_match"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "time_zone" in self.fields:
+            self.fields["time_zone"].widget = forms.Select(choices=[("", "---------"), *time_zone_choices()])
+            self.fields["time_zone"].help_text = _("Every time of the season is shown in this zone.")
 
     def clean_rings(self) -> str:
         rings = [name.strip() for name in self.cleaned_data["rings"].split(",") if name.strip()]

@@ -205,7 +205,8 @@ class FailureReportForm(VersionedForm):
         choices = [("", "—")]
         for view in corners or ():
             prefix = view.label
-            choices += [(r.pk, f"{prefix}: {robot_label(r, view.active_robot)}") for r in view.robots]
+            current = view.checked_in_robot or view.active_robot
+            choices += [(r.pk, f"{prefix}: {robot_label(r, current)}") for r in view.robots]
         self.fields["robot"].widget.choices = choices
 
 

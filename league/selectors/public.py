@@ -15,6 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -50,9 +51,21 @@ class Stamp:
     pk: int | None = None
 
 
+# Stamps are read on every request and poll, so they skip the ORM's query compiler: one short
+# parameterized SELECT each (the ORM costs several times the query itself, see bench/).
+_SEASON = Season._meta.db_table
+_MATCH = Match._meta.db_table
+
+
+def _one(sql: str, params: list) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
 def season_stamp(*, slug: str) -> Stamp | None:
     """The season's public version. 1 query (by the unique slug)."""
-    row = Season.objects.filter(slug=slug).values_list("pk", "version", "phase").first()
+    row = _one(f"SELECT id, version, phase FROM {_SEASON} WHERE slug = %s", [slug])
     if row is None:
         return None
     pk, version, phase = row
@@ -62,8 +75,9 @@ def season_stamp(*, slug: str) -> Stamp | None:
 
 def match_stamp(*, slug: str, slot: str) -> Stamp | None:
     """A match's page version: its season's (every match service bumps it). 1 query."""
-    row = (Match.objects.filter(season__slug=slug, slot=slot)
-           .values_list("season_id", "season__version", "season__phase", "pk").first())
+    row = _one(f"SELECT s.id, s.version, s.phase, m.id FROM {_MATCH} m "
+               f"INNER JOIN {_SEASON} s ON s.id = m.season_id WHERE s.slug = %s AND m.slot = %s",
+               [slug, slot])
     if row is None:
         return None
     season_pk, version, phase, match_pk = row
@@ -217,6 +231,7 @@ def season_groups(*, season: Season) -> list[GroupTable]:
         _with_labels(table.matches)
         for m in table.matches:
             m.group = table.group  # known already: no query per match
+        table.grid = _results_grid(table)
         rows = table.rows
         for index, row in enumerate(rows):
             below = rows[index + 1] if index + 1 < len(rows) else None
@@ -226,6 +241,44 @@ def season_groups(*, season: Season) -> list[GroupTable]:
             row.level_with = (below is not None and row.separated_by is None
                               and row.points == below.points)
     return tables
+
+
+@dataclass
+class GridCell:
+    match: Match | None
+    ours: int = 0
+    theirs: int = 0
+    result: str = ""  # "won", "lost" or "" (not played yet)
+
+
+def _results_grid(table: GroupTable) -> list[tuple[object, list[GridCell | None]]]:
+    """Each team's results against each other team of the group (rows and columns in table
+    order; None on the diagonal)."""
+    order = [row.entry for row in table.rows]
+    by_pair = {}
+    for m in table.matches:
+        by_pair[(m.red_id, m.blue_id)] = m
+        by_pair[(m.blue_id, m.red_id)] = m
+    grid = []
+    for us in order:
+        cells: list[GridCell | None] = []
+        for them in order:
+            if us.pk == them.pk:
+                cells.append(None)
+                continue
+            m = by_pair.get((us.pk, them.pk))
+            if m is None:
+                cells.append(GridCell(match=None))
+                continue
+            corner = "red" if m.red_id == us.pk else "blue"
+            other = "blue" if corner == "red" else "red"
+            result = ""
+            if m.is_done:
+                result = "won" if m.winner_id == us.pk else "lost"
+            cells.append(GridCell(match=m, ours=getattr(m, f"{corner}_rounds"),
+                                  theirs=getattr(m, f"{other}_rounds"), result=result))
+        grid.append((us, cells))
+    return grid
 
 
 # --- Bracket ------------------------------------------------------------------------------------------
@@ -249,7 +302,8 @@ class BracketSlot:
 @dataclass
 class BracketView:
     season: Season
-    columns: list[tuple[str, list[BracketSlot]]]
+    # (title, pairs of slots): each pair feeds one slot of the next column.
+    columns: list[tuple[str, list[list[BracketSlot]]]]
     third_place: BracketSlot | None
     champion: Placing | None
     belt: Reward | None
@@ -257,7 +311,7 @@ class BracketView:
 
     @property
     def final(self) -> BracketSlot:
-        return self.columns[-1][1][0]
+        return self.columns[-1][1][0][0]
 
 
 SLOT_TITLES = {
@@ -281,10 +335,11 @@ def bracket_for(*, season: Season) -> BracketView:
                            red_waiting=m.red_waiting if m else placeholder(name, "red"),
                            blue_waiting=m.blue_waiting if m else placeholder(name, "blue"))
 
+    qf, sf = bracket_rules.QF_SLOTS, bracket_rules.SF_SLOTS
     columns = [
-        (str(_("Quarterfinals")), [slot(s) for s in bracket_rules.QF_SLOTS]),
-        (str(_("Semifinals")), [slot(s) for s in bracket_rules.SF_SLOTS]),
-        (str(_("Final")), [slot(bracket_rules.FINAL)]),
+        (str(_("Quarterfinals")), [[slot(qf[0]), slot(qf[1])], [slot(qf[2]), slot(qf[3])]]),
+        (str(_("Semifinals")), [[slot(sf[0]), slot(sf[1])]]),
+        (str(_("Final")), [[slot(bracket_rules.FINAL)]]),
     ]
     third = slot(bracket_rules.THIRD) if season.third_place_match else None
     return BracketView(season=season, columns=columns, third_place=third, champion=champion,
@@ -383,7 +438,7 @@ def match_detail(*, slug: str, slot: str) -> MatchDetail:
     referees = list(match.referees.order_by("last_name", "first_name", "username"))
     entry_ids = [pk for pk in (match.red_id, match.blue_id) if pk]
     robots = defaultdict(list)
-    for robot in Robot.objects.filter(entry_id__in=entry_ids).order_by("role"):
+    for robot in Robot.objects.filter(entry_id__in=entry_ids).order_by("-role"):
         robots[robot.entry_id].append(robot)
     replacements = {r.entry_id: r for r in Replacement.objects.filter(entry_id__in=entry_ids)
                     .select_related("old_robot", "new_robot", "failure_report__match")}
@@ -507,6 +562,9 @@ class TeamDetail:
         return sum(s.won for s in self.seasons), sum(s.lost for s in self.seasons)
 
 
+ROLE_ORDER = {role: i for i, role in enumerate(TeamMember.Role.values)}
+
+
 def team_detail(*, slug: str) -> TeamDetail:
     """A team across seasons: members, robots and their story, results, rewards. 6 queries."""
     team = Team.objects.filter(slug=slug).first()
@@ -515,7 +573,7 @@ def team_detail(*, slug: str) -> TeamDetail:
     entries = list(team.entries.select_related("season", "group", "placing", "replacement")
                    .prefetch_related(
                        Prefetch("members", queryset=TeamMember.objects.order_by("role", "name")),
-                       Prefetch("robots", queryset=Robot.objects.order_by("role").prefetch_related(
+                       Prefetch("robots", queryset=Robot.objects.order_by("-role").prefetch_related(
                            Prefetch("failure_reports", queryset=FailureReport.objects.select_related(
                                "match").order_by("filed_at")))))
                    .order_by("-season__starts_on", "-season__pk"))
@@ -546,7 +604,8 @@ def team_detail(*, slug: str) -> TeamDetail:
         placing = getattr(entry, "placing", None)
         if placing is not None:
             placing.season = entry.season  # known already: no query
-        seasons.append(TeamSeason(entry=entry, members=list(entry.members.all()), robots=stories,
+        members = sorted(entry.members.all(), key=lambda mb: (ROLE_ORDER.get(mb.role, 9), mb.name))
+        seasons.append(TeamSeason(entry=entry, members=members, robots=stories,
                                   matches=matches[entry.pk], placing=placing))
     return TeamDetail(team=team, seasons=seasons)
 
@@ -560,13 +619,13 @@ def teams_index() -> list[Team]:
 def season_entries(*, season: Season) -> list[Entry]:
     """The teams of a season (qualified first) with robots and members. 3 queries."""
     return list(season.entries.select_related("team", "group").prefetch_related(
-        Prefetch("robots", queryset=Robot.objects.order_by("role")),
+        Prefetch("robots", queryset=Robot.objects.order_by("-role")),
         Prefetch("members", queryset=TeamMember.objects.order_by("role", "name")))
         .order_by("seed", "team__name_en"))
 
 
 def season_matches(*, season: Season) -> list[Match]:
-    """Every match of a season with its rounds. 2 queries."""
-    return _with_labels(list(_matches().select_related("winner__team").filter(season=season)
+    """Every match of a season with its robots and rounds. 2 queries."""
+    return _with_labels(list(_matches().select_related("red_robot", "blue_robot").filter(season=season)
                              .prefetch_related(Prefetch("rounds", queryset=Round.objects.order_by("number")))
                              .order_by("scheduled_at", "slot")))

@@ -36,42 +36,46 @@ RENDER_VERSION = "1"
 CSRF_PLACEHOLDER = "csrf0token0placeholder0league0public"
 
 
-def etag_for(stamp: read.Stamp, kind: str) -> str:
-    """A weak ETag: same version, same meaning (pages differ only by the visitor's CSRF token)."""
-    return f'W/"{kind}.{stamp.key}.{stamp.version}.{get_language()}.{RENDER_VERSION}"'
+def etag_for(stamp: read.Stamp, kind: str, *, i18n: bool = True) -> str:
+    """A weak ETag: same version, same meaning (pages differ only by the visitor's CSRF token).
+    Pages are translated, so their ETag names the language; the JSON feed is not (i18n=False)."""
+    lang = get_language() if i18n else "any"
+    return f'W/"{kind}.{stamp.key}.{stamp.version}.{lang}.{RENDER_VERSION}"'
 
 
 def _matches(request: HttpRequest, etag: str) -> bool:
     header = request.META.get("HTTP_IF_NONE_MATCH")
     if not header:
         return False
-    if header.strip() == "*":
+    if header == etag or header.strip() == "*":  # the poll's usual case: one tag, sent back as is
         return True
     mine = etag.removeprefix("W/")
     return any(tag.removeprefix("W/") == mine for tag in parse_etags(header))
 
 
-def _finish(response: HttpResponse, etag: str, *, page: bool) -> HttpResponse:
+def _finish(response: HttpResponse, etag: str, *, page: bool, i18n: bool) -> HttpResponse:
     response["ETag"] = etag
-    # Stored, but revalidated on every use: the ETag makes that a 304.
+    # Stored, but revalidated on every use: the ETag makes that a 304. Pages hold the
+    # visitor's CSRF token: never in a shared cache.
     response["Cache-Control"] = "private, no-cache" if page else "no-cache"
-    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    if i18n:
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response
 
 
 def conditional(request: HttpRequest, *, stamp: read.Stamp, kind: str, build: Callable[[], str],
-                page: bool, poll: bool = False, content_type: str = "text/html; charset=utf-8"
-                ) -> HttpResponse:
+                page: bool, poll: bool = False, i18n: bool = True,
+                content_type: str = "text/html; charset=utf-8") -> HttpResponse:
     """Answer 304 if the client holds this version; else the body of this version, rendered
     at most once per version and language (cache), with the visitor's CSRF token in pages."""
-    etag = etag_for(stamp, kind)
+    etag = etag_for(stamp, kind, i18n=i18n)
     stop = poll and stamp.finished
     if not stop and _matches(request, etag):
-        return _finish(HttpResponseNotModified(), etag, page=page)
+        return _finish(HttpResponseNotModified(), etag, page=page, i18n=i18n)
     # A page renders request.get_full_path() (the language switch's "next"): only the plain
     # URL is cached, so odd query strings neither pollute the cache nor read another's path.
     cacheable = not (page and request.META.get("QUERY_STRING"))
-    key = f"pub:{RENDER_VERSION}:{kind}:{stamp.key}:{stamp.version}:{get_language()}"
+    key = f"pub:{etag}"
     body = cache.get(key) if cacheable else None
     if body is None:
         body = build()
@@ -80,7 +84,7 @@ def conditional(request: HttpRequest, *, stamp: read.Stamp, kind: str, build: Ca
     if page:
         body = body.replace(CSRF_PLACEHOLDER, get_token(request))
     response_class = HttpResponseStopPolling if stop else HttpResponse
-    return _finish(response_class(body, content_type=content_type), etag, page=page)
+    return _finish(response_class(body, content_type=content_type), etag, page=page, i18n=i18n)
 
 
 def _render(request: HttpRequest, template: str, context: dict) -> str:

@@ -106,6 +106,23 @@ class MatchCard:
         return self.match.is_done and not self.match.signed_off_at
 
     @property
+    def sections(self) -> dict[str, bool]:
+        """Which forms the card shows in the match's state (the template asks the same thing)."""
+        status, run = self.match.status, self.can_run
+        done = self.match.is_done
+        return {
+            "checkin": run and status in (Match.Status.SCHEDULED, Match.Status.CHECKED_IN),
+            "start": run and status == Match.Status.CHECKED_IN,
+            "round": run and status == Match.Status.LIVE,
+            "allowance": run and status == Match.Status.LIVE,
+            "swap": run and status == Match.Status.LIVE,
+            "failure": run,
+            "forfeit": run and not done,
+            "signoff": run and done and not self.match.signed_off_at,
+            "correct": self.can_correct and status == Match.Status.FINISHED,
+        }
+
+    @property
     def polls(self) -> bool:
         """Watch for changes made on another device while there is something left to do."""
         return not (self.match.is_done and self.match.signed_off_at)
@@ -121,18 +138,21 @@ def _match_queryset():
 
 
 def match_card(*, pk: int, user) -> MatchCard:
-    """Everything the match card shows. 9 queries whatever the match's history."""
+    """Everything the match card shows: 8 queries whatever the match's history, plus the two
+    active_robot() look-ups per corner before the start."""
     match = get_object_or_404(_match_queryset(), pk=pk)
     uses: dict[tuple[str, str], int] = {}
     for use in match.allowances.all():
         uses[(use.corner, use.kind)] = uses.get((use.corner, use.kind), 0) + 1
     corners = []
+    before_start = match.status in (Match.Status.SCHEDULED, Match.Status.CHECKED_IN)
     for corner in (Corner.RED, Corner.BLUE):
         entry = match.entry_of(corner)
         corners.append(CornerView(
             corner=corner, label=Corner(corner).label, entry=entry,
             robots=list(entry.robots.all()) if entry else [],
-            active_robot=services.active_robot(entry) if entry else None,
+            # the robot the team would check in now: only asked for before the start (R5)
+            active_robot=services.active_robot(entry) if entry and before_start else None,
             checked_in_robot=getattr(match, f"{corner}_robot"),
             seal=getattr(match, f"{corner}_seal"),
             rounds_won=getattr(match, f"{corner}_rounds"),
@@ -242,8 +262,15 @@ def recent_decisions(limit: int = 20) -> list[FailureReport]:
 
 # --- Access ------------------------------------------------------------------------------
 
+def _fragment(request: HttpRequest) -> bool:
+    """An htmx request that swaps a fragment in (not a boosted navigation or a history restore,
+    which need the whole page)."""
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
 def _denied(request: HttpRequest, message: str, *, status: int = 403) -> HttpResponse:
-    template = "referee/denied.html#message" if request.htmx else "referee/denied.html"
+    template = "referee/denied.html#message" if _fragment(request) else "referee/denied.html"
     return TemplateResponse(request, template, {"message": message}, status=status)
 
 
@@ -301,17 +328,31 @@ def _card_response(request: HttpRequest, card: MatchCard, *, status: int = 200,
         "failure": forms.FailureReportForm(match=match, corners=card.corners),
         "forfeit": forms.ForfeitForm(match=match),
         "signoff": forms.SignOffForm(match=match),
-        "correct": (forms.CorrectionForm(match=match)
-                    if card.can_correct and match.status == Match.Status.FINISHED else None),
+        "correct": forms.CorrectionForm(match=match) if card.sections["correct"] else None,
     }
     ctx_forms.update(bound or {})
+    # A refusal for a form the card no longer shows (a finished match, a repeated sign-off) is
+    # said at the top of the card, so it is never lost.
+    orphan_errors = [
+        message for name, form in (bound or {}).items()
+        if form is not None and form.is_bound and not card.sections.get(name)
+        for message in _form_messages(form)]
     context = {
         "card": card, "match": match, "forms": ctx_forms, "notice": notice, "alert": alert,
-        "conflict": conflict, "done": done, "allowance_kinds": AllowanceUse.Kind,
+        "conflict": conflict, "done": done, "orphan_errors": orphan_errors,
+        "show": card.sections,
         "round_numbers": range(1, match.season.best_of + 1),
     }
-    template = "referee/match.html#card" if request.htmx else "referee/match.html"
+    template = "referee/match.html#card" if _fragment(request) else "referee/match.html"
     return TemplateResponse(request, template, context, status=status)
+
+
+def _form_messages(form) -> list[str]:
+    out = list(form.non_field_errors())
+    for name, errors in form.errors.items():
+        if name != "__all__":
+            out.extend(str(e) for e in errors)
+    return out
 
 
 @require_GET
@@ -404,6 +445,12 @@ def _do_battery_swap(match, form, actor) -> str:
 def _do_failure(match, form, actor) -> str:
     d = form.cleaned_data
     robot = d["robot"]
+    # Filing a report does not change the match (no version to check), so a double tap or a
+    # resent form is recognised here: the same referee's identical pending report is not filed twice.
+    if FailureReport.objects.filter(match=match, robot=robot, filed_by=actor,
+                                    description=d["description"].strip(),
+                                    status=FailureReport.Status.PENDING).exists():
+        return _("This failure report is already filed; it waits in the referee panel's queue.")
     services.failure_report_file(entry=robot.entry, robot=robot, description=d["description"],
                                  irreversible=d["irreversible"], match=match, actor=actor)
     return _("Failure report filed for %(robot)s: it waits in the referee panel's queue (R4).") % {
@@ -492,7 +539,7 @@ def action_view(name: str) -> Callable:
             form.add_error(None, exc.text)
             return _card_response(request, match_card(pk=pk, user=user), status=400,
                                   bound={name: form})
-        if not request.htmx:
+        if not _fragment(request):
             messages.success(request, notice)
             return redirect("referee:match", pk=pk)
         return _card_response(request, match_card(pk=pk, user=user), notice=notice)
@@ -505,9 +552,13 @@ def action_view(name: str) -> Callable:
 
 def _queue_response(request: HttpRequest, *, status: int = 200, notice: str = "",
                     errors: dict | None = None) -> HttpResponse:
-    context = {"queue": failure_queue(), "notice": notice, "errors": errors or {},
+    queue = failure_queue()
+    errors = errors or {}
+    listed = {r.pk for r in queue}
+    context = {"queue": queue, "notice": notice, "errors": errors,
+               "orphan_errors": [m for pk, msgs in errors.items() if pk not in listed for m in msgs],
                "is_head": roles.is_head_referee(request.user)}
-    if request.htmx:
+    if _fragment(request):
         return TemplateResponse(request, "referee/failures.html#queue", context, status=status)
     context["decided"] = recent_decisions()
     return TemplateResponse(request, "referee/failures.html", context, status=status)
@@ -533,7 +584,7 @@ def failure_decide(request: HttpRequest, pk: int) -> HttpResponse:
         decided = services.failure_report_decide(report=report, approve=form.approve,
                                                  note=form.cleaned_data["note"], actor=request.user)
     except NotAllowed as exc:
-        if request.htmx:
+        if _fragment(request):
             return _queue_response(request, status=403, errors={report.pk: [exc.text]})
         return _denied(request, exc.text)
     except RuleViolation as exc:
@@ -547,7 +598,7 @@ def failure_decide(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         notice = _("Rejected: %(robot)s of %(team)s.") % {"robot": decided.robot,
                                                          "team": decided.entry.team}
-    if not request.htmx:
+    if not _fragment(request):
         messages.success(request, notice)
         return redirect("referee:failures")
     return _queue_response(request, notice=notice)

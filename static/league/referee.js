@@ -13,7 +13,7 @@
 
   /* +/- buttons beside a number input (knockdowns, fouls, points) */
   document.addEventListener("click", function (event) {
-    var button = event.target.closest("button.step");
+    var button = event.target.closest("button.rf-step");
     if (!button) return;
     var input = document.getElementById(button.getAttribute("data-for"));
     if (!input || input.disabled) return;
@@ -64,7 +64,7 @@
   function restore(root) {
     var s = store();
     if (!s || !root || !root.querySelectorAll) return;
-    var cards = root.matches && root.matches(".match-card") ? [root] : root.querySelectorAll(".match-card");
+    var cards = root.matches && root.matches(".rf-match-card") ? [root] : root.querySelectorAll(".rf-match-card");
     Array.prototype.forEach.call(cards, function (card) {
       var form = card.querySelector("form[data-persist]");
       forget("match-" + card.getAttribute("data-match") + "-round-", form ? form.getAttribute("data-persist") : "");
@@ -90,12 +90,14 @@
   document.addEventListener("input", remember);
   document.addEventListener("change", remember);
   document.addEventListener("DOMContentLoaded", function () { restore(document); });
+  // afterSwap: before htmx settles, so the counts never flash back to zero; load: fresh content
+  document.addEventListener("htmx:afterSwap", function () { restore(document); });
   document.addEventListener("htmx:load", function (event) { restore(event.detail.elt); });
 
   /* The venue network may drop: say so plainly; the form stays as it was, nothing was saved. */
   function netMessage(event, kind) {
-    var card = event.target && event.target.closest ? event.target.closest(".match-card, .queue") : null;
-    var boxes = (card || document).querySelectorAll(".net-status");
+    var card = event.target && event.target.closest ? event.target.closest(".rf-match-card, .rf-queue") : null;
+    var boxes = (card || document).querySelectorAll(".rf-net-status");
     Array.prototype.forEach.call(boxes, function (box) {
       box.textContent = box.getAttribute(kind) || box.getAttribute("data-failed") || "";
       box.hidden = false;

@@ -8,6 +8,7 @@ in the group stage, and every match state after that is reached through the real
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
 from django.urls import reverse
@@ -94,6 +95,11 @@ def url(name: str, match: Match | None = None, **kwargs) -> str:
     if match is not None:
         kwargs["pk"] = match.pk
     return reverse(f"referee:{name}", kwargs=kwargs or None)
+
+
+def body(response) -> str:
+    """The response's text as a person reads it (entities such as &#x27; unescaped)."""
+    return html.unescape(response.content.decode())
 
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/referee/"}

@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Benchmark of the public pages under load: bracket page, its 304 poll, a trivial view.
+
+    .venv/bin/python bench/public_bench.py [--duration 8] [--rounds 3] [--workers 2]
+
+What it does, all on this machine (loopback only, bounded in time):
+1. a fresh SQLite database in a temporary folder (or DATABASE_URL if set, e.g. a PostgreSQL
+   database of its own), migrated and seeded through the services: a season in the knockout
+   with a semifinal live;
+2. gunicorn (from the virtualenv) serving config.wsgi on 127.0.0.1 with production settings
+   (DEBUG off, the settings' cache: local memory, or Redis with REDIS_URL);
+3. wrk (Debian's package) against three URLs, in turn, ``--rounds`` times each:
+   - trivial:  /healthz, a view that returns "ok" (the baseline: the whole middleware stack);
+   - bracket:  /seasons/<slug>/bracket/, the full page (cached per season version);
+   - poll 304: /seasons/<slug>/bracket/live/ with the current ETag in If-None-Match, as the
+               page's htmx poll sends it (answers 304 Not Modified);
+4. prints requests/s (best round of each) and the ratios to the trivial view, against the
+   targets: bracket >= 0.8x, 304 poll >= 1.0x. Exit status 0; --strict makes a missed target 1.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+PYTHON = VENV_BIN / "python" if (VENV_BIN / "python").exists() else Path(sys.executable)
+GUNICORN = VENV_BIN / "gunicorn" if (VENV_BIN / "gunicorn").exists() else Path(shutil.which("gunicorn") or "gunicorn")
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+SLUG = "bench-knockout"
+
+SEED = f"""
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from league import services
+from league.models import Season
+from tests import factories
+if not Season.objects.filter(slug={SLUG!r}).exists():
+    season = factories.season_at("knockout", slug={SLUG!r}, name="Benchmark season")
+    sf1 = season.matches.get(slot="SF1")
+    services.match_check_in(match=sf1, red_robot=services.active_robot(sf1.red),
+                            blue_robot=services.active_robot(sf1.blue), red_seal="B1", blue_seal="B2")
+    services.match_start(match=sf1)
+print("seeded")
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def wait_ready(url: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if fetch(url)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer {url} within {seconds} s")
+
+
+def run_wrk(url: str, *, duration: int, connections: int, threads: int,
+            headers: dict | None = None) -> tuple[float, str]:
+    cmd = [WRK, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s"]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
+    cmd.append(url)
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30, check=True).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if not match:
+        raise SystemExit(f"could not read wrk's output:\n{out}")
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    note = ""
+    if errors:
+        note += f" non-2xx/3xx: {errors.group(1)}"
+    if socket_errors:
+        note += f" socket errors: {socket_errors.group(1)}"
+    return float(match.group(1)), note
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run (default 8)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per URL, best kept (default 3)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    args = parser.parse_args()
+    if not Path(WRK).exists():
+        raise SystemExit("wrk is missing: apt-get install wrk")
+
+    tmp = Path(tempfile.mkdtemp(prefix="public-bench-"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0",
+           "STATIC_MANIFEST": "0", "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "ERROR",
+           "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
+           "PYTHONPATH": str(ROOT)}
+    env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
+    database = env["DATABASE_URL"].split("@")[-1]
+    print(f"database: {database}   cache: {'redis' if env.get('REDIS_URL') else 'local memory'}")
+    subprocess.run([str(PYTHON), "-c", SEED], cwd=ROOT, env=env, check=True, timeout=300)
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(GUNICORN), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+         "--worker-class", "sync", "--log-level", "warning", "--access-logfile", "-",
+         "--access-logformat", "", "--backlog", "2048"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_ready(f"{base}/healthz")
+        page = f"{base}/seasons/{SLUG}/bracket/"
+        poll = f"{base}/seasons/{SLUG}/bracket/live/"
+        status, headers, body = fetch(page)
+        assert status == 200 and b"Semifinal" in body, (status, body[:200])
+        status, headers, _body = fetch(poll, {"HX-Request": "true"})
+        etag = headers.get("ETag")
+        assert status == 200 and etag, (status, headers)
+        status, _h, _b = fetch(poll, {"HX-Request": "true", "If-None-Match": etag})
+        assert status == 304, status
+        print(f"gunicorn: {args.workers} sync workers on 127.0.0.1:{port}; wrk: {args.threads} thread, "
+              f"{args.connections} connections, {args.duration} s x {args.rounds} rounds per URL")
+        print(f"bracket page: {len(body)} bytes; poll ETag {etag}")
+        targets = {
+            "trivial": (f"{base}/healthz", {}),
+            "bracket": (page, {}),
+            "poll304": (poll, {"HX-Request": "true", "If-None-Match": etag}),
+        }
+        for url, headers in targets.values():  # warm every worker's connection and cache
+            run_wrk(url, duration=1, connections=args.connections, threads=args.threads, headers=headers)
+        best: dict[str, float] = {}
+        for round_no in range(1, args.rounds + 1):
+            for name, (url, headers) in targets.items():
+                rate, note = run_wrk(url, duration=args.duration, connections=args.connections,
+                                     threads=args.threads, headers=headers)
+                best[name] = max(best.get(name, 0.0), rate)
+                print(f"  round {round_no} {name:8} {rate:9.1f} req/s{note}")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    trivial = best["trivial"]
+    rows = [("trivial view  /healthz", best["trivial"], None),
+            ("bracket page", best["bracket"], 0.8),
+            ("bracket 304 poll", best["poll304"], 1.0)]
+    print()
+    print(f"{'':24} {'req/s':>10} {'x trivial':>10} {'target':>8}")
+    missed = False
+    for label, rate, target in rows:
+        ratio = rate / trivial if trivial else 0.0
+        mark = ""
+        if target is not None:
+            ok = ratio >= target
+            missed |= not ok
+            mark = f">= {target:.1f} {'ok' if ok else 'MISSED'}"
+        print(f"{label:24} {rate:10.1f} {ratio:10.2f}  {mark}")
+    return 1 if (missed and args.strict) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""Roles: only the organizer runs the season from the admin. A head referee or referee is not
+admin staff; one who was made staff by mistake sees only what their group may view and can run
+no organizer's action. Anonymous visitors are sent to the login page."""
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from league.admin.phase import ACTIONS
+from league.models import AuditEvent, Entry, Season
+from tests import factories
+
+from .helpers import auditions_season, phase_url
+
+pytestmark = pytest.mark.django_db
+
+ORGANIZER_PAGES = [f"phase/{slug}/" for slug in ACTIONS] + ["phase/record-lots/", "import/"]
+VIEW_PAGES = ["draw/", "rewards/", "export/schedule-csv/", "export/schedule-ics/", "export/results-csv/",
+              "export/places-csv/"]
+
+
+def url(season, page):
+    return f"/admin/league/season/{season.pk}/{page}"
+
+
+@pytest.fixture
+def season_with_applications(db):
+    season = factories.SeasonFactory()
+    for i in range(2):
+        factories.apply_team(season, factories.catalogue_team(i), i)
+    return season
+
+
+@pytest.mark.parametrize("page", ORGANIZER_PAGES + VIEW_PAGES)
+def test_organizer_opens_every_page(org, season_with_applications, page):
+    assert org.get(url(season_with_applications, page)).status_code == 200
+
+
+@pytest.mark.parametrize("who", [None, "ref1", "head"])
+@pytest.mark.parametrize("page", ORGANIZER_PAGES + VIEW_PAGES)
+def test_anonymous_referee_and_head_referee_are_sent_to_the_login(as_role, season_with_applications,
+                                                                  who, page):
+    response = as_role(who).get(url(season_with_applications, page))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("page", ORGANIZER_PAGES)
+def test_head_referee_made_staff_cannot_open_an_organizers_page(client, staff_head_referee,
+                                                                 season_with_applications, page):
+    client.force_login(staff_head_referee)
+    assert client.get(url(season_with_applications, page)).status_code == 403
+
+
+@pytest.mark.parametrize("page", VIEW_PAGES)
+def test_head_referee_made_staff_may_view_what_the_group_views(client, staff_head_referee,
+                                                               season_with_applications, page):
+    client.force_login(staff_head_referee)
+    assert client.get(url(season_with_applications, page)).status_code == 200
+
+
+@pytest.mark.parametrize("slug", list(ACTIONS))
+def test_head_referee_made_staff_cannot_confirm_a_phase_action(client, staff_head_referee,
+                                                               season_with_applications, slug):
+    client.force_login(staff_head_referee)
+    events = AuditEvent.objects.count()
+    response = client.post(phase_url(season_with_applications, slug), {"_confirm": "1", "seed": "1"})
+    assert response.status_code == 403
+    season_with_applications.refresh_from_db()
+    assert season_with_applications.phase == Season.Phase.REGISTRATION
+    assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("who", [None, "ref1", "head"])
+def test_confirming_needs_a_login(as_role, season_with_applications, who):
+    response = as_role(who).post(phase_url(season_with_applications, "close-registration"), {"_confirm": "1"})
+    assert response.status_code == 302
+    season_with_applications.refresh_from_db()
+    assert season_with_applications.phase == Season.Phase.REGISTRATION
+
+
+@pytest.mark.parametrize("action", ["approve_auditions", "reject_auditions", "qualify", "withdraw"])
+def test_entry_actions_are_the_organizers(client, staff_head_referee, action):
+    season = auditions_season(applicants=3, passed=0, qualify=0)
+    entry = season.entries.first()
+    client.force_login(staff_head_referee)
+    changelist = client.get(reverse("admin:league_entry_changelist"))
+    assert changelist.status_code == 200  # the group may view entries...
+    assert f'value="{action}"' not in changelist.content.decode()  # ...but gets no action
+    response = client.post(reverse("admin:league_entry_changelist"),
+                           {"action": action, "_selected_action": [entry.pk], "apply": "1",
+                            "reason": "No"})
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.APPLIED
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("action", ["approve_auditions", "reject_auditions", "qualify", "withdraw"])
+@pytest.mark.parametrize("who", [None, "ref1", "head"])
+def test_entry_actions_need_a_staff_login(as_role, action, who):
+    season = auditions_season(applicants=3, passed=0, qualify=0)
+    entry = season.entries.first()
+    response = as_role(who).post(reverse("admin:league_entry_changelist"),
+                                 {"action": action, "_selected_action": [entry.pk], "apply": "1",
+                                  "reason": "No"})
+    assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.APPLIED
+
+
+def test_head_referee_made_staff_sees_only_the_models_the_group_views(client, staff_head_referee):
+    client.force_login(staff_head_referee)
+    index = client.get(reverse("admin:index"))
+    models = {m["object_name"] for app in index.context["app_list"] for m in app["models"]}
+    assert {"Season", "Entry", "Match", "FailureReport", "AuditEvent"} <= models
+    assert not models & {"Placing", "User", "Group"}
+    assert client.get(reverse("admin:league_season_add")).status_code == 403
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_head_referee_made_staff_cannot_decide_a_failure_report_in_the_admin(client, staff_head_referee):
+    # The group may change failure reports, but deciding them happens on the referee pages (R4).
+    client.force_login(staff_head_referee)
+    page = client.get(reverse("admin:league_failurereport_changelist"))
+    assert page.status_code == 200
+    assert reverse("admin:league_failurereport_add") not in page.content.decode()
+    assert client.get(reverse("admin:league_failurereport_add")).status_code == 403
+
+
+def test_staff_without_the_organizer_group_cannot_run_a_phase_action(client, season_with_applications):
+    # Every model permission but not the organizer role: the services would refuse (R7) and the
+    # admin refuses first.
+    from django.contrib.auth.models import Permission
+
+    user = factories.UserFactory(username="clerk", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="league"))
+    client.force_login(user)
+    assert client.get(phase_url(season_with_applications, "close-registration")).status_code == 403

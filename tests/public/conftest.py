@@ -1,0 +1,61 @@
+"""Fixtures of the public pages' tests: built seasons, a clean page cache."""
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.core.cache import cache
+
+from league import services
+from league.models import FailureReport, Match, Season
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Rendered pages are cached by season version; a rolled-back test may reuse a version."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def knockout_with_replacement(**season_fields) -> Season:
+    """Quarterfinals played; SF1's red team lost its primary robot to an approved, irreversible
+    failure (filed by one referee, approved by a head referee) and fights on with its backup."""
+    season = factories.season_at("knockout", **season_fields)
+    people = factories.staff()
+    sf1 = season.matches.get(slot="SF1")
+    qf = Match.objects.get(season=season, winner=sf1.red, slot__startswith="QF")
+    filer = qf.referees.first()
+    approver = next(u for u in (people["head"], people["head2"]) if u.pk != filer.pk)
+    report = services.failure_report_file(
+        entry=sf1.red, robot=qf.red_robot if qf.red_id == sf1.red_id else qf.blue_robot,
+        description="Hip actuator cracked after a knockdown", irreversible=True, match=qf,
+        actor=filer)
+    services.failure_report_decide(report=report, approve=True, note="Seen by the panel",
+                                   actor=approver)
+    assert FailureReport.objects.filter(entry__season=season, status="approved").count() == 1
+    season.refresh_from_db()
+    return season
+
+
+def finish(season: Season, seed: int = 7) -> Season:
+    """Play the rest of the bracket through the services and finish the season."""
+    rng = random.Random(seed)
+    for slot in ("SF1", "SF2", "3P", "F"):
+        match = season.matches.filter(slot=slot).first()
+        if match is not None and not match.is_done:
+            factories.play_random(match, rng)
+    services.season_finish(season=season)
+    season.refresh_from_db()
+    return season
+
+
+@pytest.fixture
+def knockout(db) -> Season:
+    return knockout_with_replacement()
+
+
+@pytest.fixture
+def finished(db) -> Season:
+    return finish(knockout_with_replacement())
