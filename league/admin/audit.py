@@ -6,6 +6,7 @@ import json
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AuditEvent
@@ -28,13 +29,13 @@ class ObjectTypeFilter(admin.SimpleListFilter):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_link", "change", "reason", "season"]
+    list_display = ["when", "who", "action", "object_type", "object_link", "change", "reason", "season"]
     list_filter = ["action", "season", ("actor", admin.RelatedOnlyFieldListFilter), ObjectTypeFilter,
                    ("at", admin.DateFieldListFilter)]
     search_fields = ["object_repr", "reason", "action", "actor__username"]
     date_hierarchy = "at"
     list_select_related = ["actor", "season"]
-    list_per_page = 100
+    list_per_page = 50
     actions = None
     fields = ["at", "actor", "season", "action", "object_type", "object_id", "object_link", "from_state",
               "to_state", "reason", "data_pretty"]
@@ -43,6 +44,14 @@ class AuditEventAdmin(ReadOnlyAdmin):
     def lookup_allowed(self, lookup, value, request=None):
         # The history link of an object filters on it: ?object_type=entry&object_id=7
         return lookup in {"object_type", "object_id"} or super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description=_("when"), ordering="at")
+    def when(self, obj):
+        return format_html('<span class="nowrap">{}</span>', localtime(obj.at).strftime("%Y-%m-%d %H:%M:%S"))
+
+    @admin.display(description=_("who"), ordering="actor__username")
+    def who(self, obj):
+        return obj.actor.get_username() if obj.actor_id else _("system")
 
     @admin.display(description=_("object"), ordering="object_repr")
     def object_link(self, obj):

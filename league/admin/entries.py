@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -220,6 +220,7 @@ class EntryAdmin(AuditHistoryMixin, admin.ModelAdmin):
     search_fields = ["team__name_en", "team__name_zh", "team__organization", "team__registration_number"]
     list_select_related = ["team", "season", "group"]
     list_per_page = 50
+    ordering = ["-season__starts_on", "season", F("seed").asc(nulls_last=True), "team__name_en"]
     actions = ["approve_auditions", "reject_auditions", "qualify", "withdraw"]
     readonly_fields = ["season", "team", "status", "status_reason", "seed", "pot", "group", "lot",
                        "applied_at"]
@@ -243,7 +244,19 @@ class EntryAdmin(AuditHistoryMixin, admin.ModelAdmin):
         return ["season", "team"] if obj is None else self.readonly_fields
 
     def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
+        if obj is None:
+            return []
+        inlines = [MemberInline, RobotInline]
+        if obj.failure_reports.exists():
+            inlines.append(FailureReportInline)
+        if Replacement.objects.filter(entry=obj).exists():
+            inlines.append(ReplacementInline)
+        return inlines
+
+    def get_list_display(self, request):
+        if request.GET.get("season__id__exact"):  # one season: no need to repeat it on every row
+            return [name for name in self.list_display if name != "season"]
+        return self.list_display
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and organizer_only(request)
@@ -337,7 +350,8 @@ class EntryAdmin(AuditHistoryMixin, admin.ModelAdmin):
     def approve_auditions(self, request, queryset):
         self._each(request, queryset,
                    lambda e: services.entry_audition(entry=e, passed=True, actor=request.user),
-                   lambda done: ngettext("Audition passed: %(teams)s.", "Auditions passed (%(n)d): %(teams)s.",
+                   lambda done: ngettext("Audition passed: %(teams)s.",
+                                         "Auditions passed (%(n)d): %(teams)s.",
                                          len(done)) % {"n": len(done), "teams": ", ".join(done)})
 
     @admin.action(description=_("Audition rejected: reject the selected applications, with a reason"),

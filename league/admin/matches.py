@@ -51,8 +51,8 @@ class RefereesForm(MatchRefereesForm):
 @admin.register(Match)
 class MatchAdmin(AuditHistoryMixin, admin.ModelAdmin):
     form = RefereesForm
-    list_display = ["slot", "season", "stage", "day", "local_time", "ring", "red_team", "blue_team",
-                    "status", "result", "referee_names"]
+    list_display = ["slot", "season", "local_time", "ring", "red_team", "blue_team", "status", "result",
+                    "referee_names"]
     list_display_links = ["slot"]
     list_filter = ["season", "stage", "status", "group__name", "ring", "day"]
     search_fields = ["slot", "red__team__name_en", "blue__team__name_en", "ring"]
@@ -76,6 +76,11 @@ class MatchAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("referees")
+
+    def get_list_display(self, request):
+        if request.GET.get("season__id__exact"):  # one season: no need to repeat it on every row
+            return [name for name in self.list_display if name != "season"]
+        return self.list_display
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -113,7 +118,7 @@ class MatchAdmin(AuditHistoryMixin, admin.ModelAdmin):
         if not obj.scheduled_at:
             return "–"
         at = obj.scheduled_at.astimezone(obj.season.tz)
-        return f"{at:%Y-%m-%d %H:%M} {at.tzname()}"
+        return format_html('<span class="nowrap">{}</span> {}', f"{at:%a %Y-%m-%d %H:%M}", at.tzname())
 
     @admin.display(description=_("red corner"), ordering="red__team__name_en")
     def red_team(self, obj):

@@ -252,14 +252,25 @@ class StartKnockout(PhaseAction):
 
 
 def knockout_rows(season: Season) -> list[dict]:
-    matches = (season.matches.exclude(stage=Match.Stage.GROUP)
-               .select_related("red__team", "red__group", "blue__team", "blue__group")
-               .order_by("scheduled_at", "ring"))
+    """The bracket: the quarterfinal crossings, and where each later slot's corners come from (R14)."""
+    matches = list(season.matches.exclude(stage=Match.Stage.GROUP)
+                   .select_related("red__team", "red__group", "blue__team", "blue__group")
+                   .order_by("scheduled_at", "ring"))
+    feeds = {}
+    for m in matches:
+        if m.winner_to_id:
+            feeds[(m.winner_to_id, m.winner_to_corner)] = _("Winner of %(slot)s") % {"slot": m.slot}
+        if m.loser_to_id:
+            feeds[(m.loser_to_id, m.loser_to_corner)] = _("Loser of %(slot)s") % {"slot": m.slot}
     rows = []
     for m in matches:
         row = match_row(season, m)
-        row["red_from"] = _("Winner of group %(g)s") % {"g": m.red.group.name} if m.red_id else ""
-        row["blue_from"] = _("Runner-up of group %(g)s") % {"g": m.blue.group.name} if m.blue_id else ""
+        for corner, place in (("red", _("Winner of group %(g)s")), ("blue", _("Runner-up of group %(g)s"))):
+            entry = getattr(m, corner)
+            if entry is not None and m.stage == Match.Stage.QUARTERFINAL:
+                row[f"{corner}_from"] = place % {"g": entry.group.name}
+            elif entry is None:
+                row[corner] = feeds.get((m.pk, corner), "?")
         rows.append(row)
     return rows
 

@@ -107,7 +107,8 @@ class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Only a season still taking applications can be deleted: later it is league history.
-        return super().has_delete_permission(request, obj) and (obj is None or obj.phase == Phase.REGISTRATION)
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.phase == Phase.REGISTRATION)
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and _organizer(request)
@@ -154,7 +155,8 @@ class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            fields = {name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data}
+            fields = {name: form.cleaned_data[name] for name in form._meta.fields
+                      if name in form.cleaned_data}
             created = services.season_create(actor=request.user, **fields)
             obj.pk = created.pk
             obj.phase = created.phase
@@ -227,7 +229,8 @@ class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
             path("<int:pk>/rewards/", view(self.rewards_view), name="league_season_rewards"),
             path("<int:pk>/export/<slug:kind>/", view(self.export_view), name="league_season_export"),
             path("<int:pk>/import/", view(self.import_view), name="league_season_import"),
-            path("import-template.csv", view(self.import_template_view), name="league_season_import_template"),
+            path("import-template.csv", view(self.import_template_view),
+                 name="league_season_import_template"),
             *super().get_urls(),
         ]
 

@@ -6,7 +6,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Entry, Team
-from .base import ReadOnlyInline
+from ..services.common import audit
+from .base import AuditHistoryMixin, ReadOnlyInline
 
 
 class EntryHistoryInline(ReadOnlyInline):
@@ -18,7 +19,7 @@ class EntryHistoryInline(ReadOnlyInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_zh", "organization", "kind", "country", "registration_number",
                     "seasons"]
     list_filter = ["kind", "country"]
@@ -33,6 +34,16 @@ class TeamAdmin(admin.ModelAdmin):
     @admin.display(description=_("seasons"), ordering="entry_count")
     def seasons(self, obj):
         return obj.entry_count
+
+    def save_model(self, request, obj, form, change):
+        """A team's identity has no rule beyond its fields (R2); the change is audited all the same."""
+        before = Team.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        if before is None:
+            audit(actor=request.user, action="team_created", obj=obj)
+        elif form.changed_data:
+            audit(actor=request.user, action="team_changed", obj=obj, data={
+                name: [str(getattr(before, name)), str(getattr(obj, name))] for name in form.changed_data})
 
     def has_delete_permission(self, request, obj=None):
         # A team that ever entered a season is part of the league's history (R2).

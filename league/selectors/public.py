@@ -20,8 +20,20 @@ from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from ..models import (AllowanceUse, Entry, FailureReport, Group, Match, Placing, Replacement, Reward,
-                      Robot, Round, Season, Team, TeamMember)
+from ..models import (
+    AllowanceUse,
+    Entry,
+    FailureReport,
+    Match,
+    Placing,
+    Replacement,
+    Reward,
+    Robot,
+    Round,
+    Season,
+    Team,
+    TeamMember,
+)
 from ..rules import bracket as bracket_rules
 from . import GroupTable, season_standings
 

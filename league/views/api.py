@@ -14,13 +14,14 @@ from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from .. import openapi
 from ..models import Entry, Match, Reward, Robot, Round, Season, Team
 from ..rules import bracket as bracket_rules
 from ..selectors import public as read
-from .public import conditional
+from .public import conditional, stamp_of
 
 JSON = "application/json"
 
@@ -43,8 +44,12 @@ def _when(value):
 
 def _respond(request: HttpRequest, stamp: read.Stamp, kind: str, build: Callable[[], dict]
              ) -> HttpResponse:
-    response = conditional(request, stamp=stamp, kind=f"api-{kind}", build=lambda: _dump(build()),
-                           page=False, i18n=False, content_type=JSON)
+    def body() -> str:
+        with translation.override("en"):  # one document for every language (its ETag says so)
+            return _dump(build())
+
+    response = conditional(request, stamp=stamp, kind=f"api-{kind}", build=body, page=False,
+                           i18n=False, content_type=JSON)
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Expose-Headers"] = "ETag"
     return response
@@ -57,7 +62,7 @@ def _not_found(what: str) -> JsonResponse:
 
 
 def _season_stamp(slug: str) -> read.Stamp | None:
-    return read.season_stamp(slug=slug)
+    return stamp_of(("season", slug), lambda: read.season_stamp(slug=slug))
 
 
 # --- Serializers: plain dicts, one shape per schema in league/openapi.py -------------------------
@@ -146,7 +151,7 @@ def match_data(match: Match, season: Season, rounds: list[Round] | None = None) 
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    return _respond(request, read.archive_stamp(), "index", lambda: {
+    return _respond(request, stamp_of(("league",), read.archive_stamp), "index", lambda: {
         "name": "Robot Fighting League", "version": "v1",
         "links": {"seasons": reverse("api:seasons"), "teams": reverse("api:teams"),
                   "openapi": reverse("api:openapi")}})
@@ -160,7 +165,7 @@ def seasons(request: HttpRequest) -> HttpResponse:
                              "champion": entry_team(item.champion.entry) if item.champion else None,
                              "live_matches": item.live} for item in archive.seasons]}
 
-    return _respond(request, read.archive_stamp(), "seasons", build)
+    return _respond(request, stamp_of(("league",), read.archive_stamp), "seasons", build)
 
 
 @require_safe
@@ -271,7 +276,7 @@ def matches(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def match(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
-    stamp = read.match_stamp(slug=slug, slot=slot)
+    stamp = stamp_of(("match", slug, slot), lambda: read.match_stamp(slug=slug, slot=slot))
     if stamp is None:
         return _not_found("match")
 
@@ -320,12 +325,12 @@ def teams(request: HttpRequest) -> HttpResponse:
         return {"teams": [{**team_ref(t), "organization": t.organization, "kind": t.kind,
                            "seasons": t.seasons} for t in read.teams_index()]}
 
-    return _respond(request, read.archive_stamp(), "teams", build)
+    return _respond(request, stamp_of(("league",), read.archive_stamp), "teams", build)
 
 
 @require_safe
 def team(request: HttpRequest, slug: str) -> HttpResponse:
-    stamp = read.team_stamp(slug=slug)
+    stamp = stamp_of(("team", slug), lambda: read.team_stamp(slug=slug))
     if stamp is None:
         return _not_found("team")
 

@@ -12,13 +12,14 @@ A live fragment of a finished season answers 286 (htmx: stop polling) with its f
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
@@ -59,7 +60,7 @@ def _finish(response: HttpResponse, etag: str, *, page: bool, i18n: bool) -> Htt
     # visitor's CSRF token: never in a shared cache.
     response["Cache-Control"] = "private, no-cache" if page else "no-cache"
     if i18n:
-        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response["Vary"] = "Accept-Language, Cookie"
     return response
 
 
@@ -92,8 +93,29 @@ def _render(request: HttpRequest, template: str, context: dict) -> str:
                                        "poll_seconds": POLL_SECONDS}, request)
 
 
+_STAMPS: dict[tuple, tuple[float, read.Stamp | None]] = {}
+
+
+def stamp_of(key: tuple, reader: Callable[[], read.Stamp | None]) -> read.Stamp | None:
+    """The stamp from its one query; with settings.PUBLIC_STAMP_MAX_AGE (seconds, default 0:
+    off) a process reuses it that long, so a burst of polls costs no query at all and pages
+    stay correct to within that many seconds."""
+    max_age = getattr(settings, "PUBLIC_STAMP_MAX_AGE", 0)
+    if not max_age:
+        return reader()
+    now = time.monotonic()
+    hit = _STAMPS.get(key)
+    if hit is not None and now - hit[0] < max_age:
+        return hit[1]
+    stamp = reader()
+    if len(_STAMPS) > 10_000:  # bounded: slugs come from URLs
+        _STAMPS.clear()
+    _STAMPS[key] = (now, stamp)
+    return stamp
+
+
 def _season_stamp(slug: str) -> read.Stamp:
-    stamp = read.season_stamp(slug=slug)
+    stamp = stamp_of(("season", slug), lambda: read.season_stamp(slug=slug))
     if stamp is None:
         raise Http404("No such season")
     return stamp
@@ -143,7 +165,7 @@ schedule, schedule_live = _season_view(
 
 
 def _match_stamp(slug: str, slot: str) -> read.Stamp:
-    stamp = read.match_stamp(slug=slug, slot=slot)
+    stamp = stamp_of(("match", slug, slot), lambda: read.match_stamp(slug=slug, slot=slot))
     if stamp is None:
         raise Http404("No such match")
     return stamp
@@ -201,7 +223,7 @@ def overlay_live(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    stamp = read.archive_stamp()
+    stamp = stamp_of(("league",), read.archive_stamp)
 
     def build() -> str:
         return _render(request, "public/home.html", {"archive": read.season_archive(), "nav": "home"})
@@ -211,7 +233,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def team(request: HttpRequest, slug: str) -> HttpResponse:
-    stamp = read.team_stamp(slug=slug)
+    stamp = stamp_of(("team", slug), lambda: read.team_stamp(slug=slug))
     if stamp is None:
         raise Http404("No such team")
 

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -490,6 +490,15 @@ ACTIONS = {
 }
 
 
+def _target(*, pk: int, user) -> Match:
+    """The match a post is about, light (one query): what the services need, and whether the
+    user is one of its referees."""
+    assigned = Match.referees.through.objects.filter(match_id=OuterRef("pk"), user_id=user.pk)
+    return get_object_or_404(
+        Match.objects.only("id", "version", "status", "season_id", "red_id", "blue_id", "slot")
+        .annotate(assigned=Exists(assigned)), pk=pk)
+
+
 def _make_form(action: Action, card: MatchCard, **kwargs):
     if action.needs_corners:
         kwargs["corners"] = card.corners
@@ -517,24 +526,32 @@ def action_view(name: str) -> Callable:
     @staff_view
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         user = request.user
-        card = match_card(pk=pk, user=user)
-        if not can_view(user, card):
+        target = _target(pk=pk, user=user)
+        if not (target.assigned or roles.is_head_referee(user) or roles.is_organizer(user)):
             return _denied(request, _("You are not assigned to this match: nothing was saved."))
-        form = _make_form(action, card, data=request.POST)
+        # The whole card is read once: before the call only when the form needs its robots.
+        card = match_card(pk=pk, user=user) if action.needs_corners else None
+        if card is not None:
+            form = _make_form(action, card, data=request.POST)
+        else:
+            form = action.form(data=request.POST, match=target)
         if not form.is_valid():
-            return _card_response(request, card, status=400, bound={name: form})
+            return _card_response(request, card or match_card(pk=pk, user=user), status=400,
+                                  bound={name: form})
         try:
-            notice = action.perform(card.match, form, user)
-        except MatchConflict as exc:
+            notice = action.perform(target, form, user)
+        except MatchConflict:
             fresh = match_card(pk=pk, user=user)
             carried = _carry_over(action, form, fresh)
             return _card_response(
                 request, fresh, status=409, bound={name: carried} if carried else None,
-                conflict=_("This match changed on another device (or by a repeated tap) since "
-                           "this page was drawn. Nothing was saved. Here is the current state: "
-                           "check it, then enter again what is still needed.") + " " + exc.text)
+                conflict=_("Another device (or a repeated tap) changed this match since this page "
+                           "was drawn. Nothing was saved. Below is the current state (now %(status)s): "
+                           "check it, then enter again what is still needed.")
+                % {"status": fresh.match.get_status_display()})
         except NotAllowed as exc:
-            return _card_response(request, card, status=403, alert=exc.text)
+            return _card_response(request, card or match_card(pk=pk, user=user), status=403,
+                                  alert=exc.text)
         except RuleViolation as exc:
             form.add_error(None, exc.text)
             return _card_response(request, match_card(pk=pk, user=user), status=400,

@@ -94,6 +94,23 @@
   document.addEventListener("htmx:afterSwap", function () { restore(document); });
   document.addEventListener("htmx:load", function (event) { restore(event.detail.elt); });
 
+  /* After a swap, bring what needs reading into view: a refusal or conflict first, else (after a
+   * round or the start) the top of the card with the score. Allowance taps keep their place. */
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var card = document.querySelector(".rf-match-card, .rf-queue");
+    if (!card) return;
+    var alert = card.querySelector(".rf-notice[role=alert]:not([hidden]), .rf-form-errors, .rf-field-error");
+    var target = alert;
+    if (!target) {
+      var source = event.detail && event.detail.requestConfig && event.detail.requestConfig.elt;
+      if (source && source.closest && source.closest("[data-scroll-top]")) target = card;
+    }
+    if (!target) return;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.scrollIntoView({ block: alert ? "center" : "start" });
+    target.focus({ preventScroll: true });
+  });
+
   /* The venue network may drop: say so plainly; the form stays as it was, nothing was saved. */
   function netMessage(event, kind) {
     var card = event.target && event.target.closest ? event.target.closest(".rf-match-card, .rf-queue") : null;

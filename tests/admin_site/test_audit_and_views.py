@@ -11,7 +11,7 @@ from league import roles, services
 from league.models import AuditEvent, Entry, FailureReport, Match, Robot
 from tests import factories
 
-from .helpers import auditions_season, season_at
+from .helpers import auditions_season, group_stage_season, season_at
 
 pytestmark = pytest.mark.django_db
 AUDIT = "admin:league_auditevent_changelist"
@@ -111,14 +111,14 @@ def test_r7_a_finished_match_keeps_its_referees(org):
 
 
 def test_match_list_in_fixed_queries(org, django_assert_num_queries):
-    season_at(org, "group_stage")
+    group_stage_season(played=False)
     with django_assert_num_queries(13):
         page = org.get(reverse("admin:league_match_changelist"))
     assert page.context["cl"].result_count == 24
-    season_at(org, "finished")
+    group_stage_season(played=False)
     with django_assert_num_queries(13):
         page = org.get(reverse("admin:league_match_changelist"))
-    assert page.context["cl"].result_count == 24 + 32
+    assert page.context["cl"].result_count == 48
 
 
 # --- failure reports and replacements ------------------------------------------------------------
@@ -166,7 +166,8 @@ def test_an_organizer_cannot_make_a_superuser_or_hand_out_other_groups(org, peop
 
 def test_the_admin_speaks_chinese(org):
     season = factories.SeasonFactory()
-    page = org.get(reverse("admin:league_season_change", args=[season.pk]), headers={"accept-language": "zh-hans"})
+    page = org.get(reverse("admin:league_season_change", args=[season.pk]),
+                   headers={"accept-language": "zh-hans"})
     html = page.content.decode()
     assert 'lang="zh-hans"' in html
     assert "保存" in html  # Django's own Chinese admin ("Save")
@@ -179,3 +180,27 @@ def test_entry_status_filter_keeps_working_in_chinese(org):
                    headers={"accept-language": "zh-hant"})
     assert page.status_code == 200 and page.context["cl"].result_count == 1
     assert Entry.objects.count() == 2
+
+
+# --- teams ---------------------------------------------------------------------------------------
+
+def test_team_identity_edits_are_audited(org, organizer):
+    team = factories.catalogue_team(0)
+    data = {"name_en": team.name_en, "name_zh": team.name_zh, "slug": team.slug,
+            "organization": "SUSTech Robotics Institute", "registration_number": team.registration_number,
+            "kind": team.kind, "country": team.country,
+            "entries-TOTAL_FORMS": 0, "entries-INITIAL_FORMS": 0, "entries-MIN_NUM_FORMS": 0,
+            "entries-MAX_NUM_FORMS": 0}
+    assert org.post(reverse("admin:league_team_change", args=[team.pk]), data).status_code == 302
+    event = AuditEvent.objects.get(action="team_changed", object_id=team.pk)
+    assert event.actor == organizer
+    assert event.data == {"organization": ["Southern University of Science and Technology",
+                                           "SUSTech Robotics Institute"]}
+
+
+def test_r2_a_team_that_entered_a_season_cannot_be_deleted(org):
+    season = auditions_season(applicants=1, passed=0, qualify=0)
+    team = season.entries.get().team
+    fresh = factories.TeamFactory()
+    assert org.get(reverse("admin:league_team_delete", args=[team.pk])).status_code == 403
+    assert org.get(reverse("admin:league_team_delete", args=[fresh.pk])).status_code == 200

@@ -80,15 +80,12 @@ def test_csv_cells_never_start_a_formula():
     assert exports.safe_cell("Team 7") == "Team 7"
 
 
-@pytest.mark.parametrize("fn, queries", [(exports.schedule_csv, 3), (exports.schedule_ics, 3),
-                                         (exports.results_csv, 3), (exports.places_csv, 1)])
-def test_exports_read_in_a_fixed_number_of_queries(fn, queries, django_assert_num_queries, people):
+def test_exports_read_in_a_fixed_number_of_queries(django_assert_num_queries, people):
     small = factories.season_at("group_stage")
     big = factories.season_at("finished")
-    counts = []
-    for season in (small, big):
-        season = type(season).objects.get(pk=season.pk)
-        with django_assert_num_queries(queries) as ctx:
-            fn(season)
-        counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1]
+    for fn, queries in [(exports.schedule_csv, 3), (exports.schedule_ics, 3), (exports.results_csv, 3),
+                        (exports.places_csv, 1)]:
+        for season in (small, big):
+            season = type(season).objects.get(pk=season.pk)
+            with django_assert_num_queries(queries):
+                fn(season)

@@ -139,7 +139,8 @@ def test_file_level_errors(org):
     cases = [
         ("t.csv", csv_bytes([["x"]], header=["name_en"]), "Missing columns: name_zh"),
         ("t.csv", csv_bytes([], header=importing.COLUMNS), "header but no team"),
-        ("t.csv", csv_bytes(catalogue_rows(1), header=[*importing.COLUMNS[:-1], "colour"]), "Unknown columns: colour"),
+        ("t.csv", csv_bytes(catalogue_rows(1), header=[*importing.COLUMNS[:-1], "colour"]),
+         "Unknown columns: colour"),
         ("t.xlsx", b"not a zip", "not a readable XLSX file"),
         ("t.txt", b"hello", "Upload a .csv or .xlsx file."),
         ("t.csv", b"", "The submitted file is empty."),

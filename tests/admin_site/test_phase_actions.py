@@ -179,6 +179,7 @@ def test_r11_schedule_preview_shows_days_rings_and_rest_then_confirm_creates_24_
     page = org.get(phase_url(season, "generate-schedule")).content.decode()
     assert "24 matches" in page and "Match day 3" in page and "Ring 2" in page
     assert "Shortest rest of any team" in page
+    assert "Fri 6 Mar 14:00" in page  # the first fight at 14:00 in the season's time zone, not UTC
     assert not season.matches.exists()
 
     response = confirm(org, season, "generate-schedule")

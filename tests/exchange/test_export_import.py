@@ -80,6 +80,16 @@ def test_early_states_round_trip_after_deleting_the_season(db, state):
     assert Team.objects.count() == teams  # a team's identity lasts: reused, not duplicated
 
 
+def test_season_without_third_place_match_in_another_time_zone_round_trips(db):
+    season = factories.season_at("finished", third_place_match=False, time_zone="America/New_York",
+                                 rings="Ring A")
+    text = export_season(season)
+    delete_season(season)
+    imported = import_season(json.loads(text))
+    assert export_season(imported) == text
+    assert sorted(imported.placings.values_list("place", flat=True)) == [1, 2, 3, 3, 5, 5, 5, 5]
+
+
 def test_rich_season_round_trips_after_deleting_it(db):
     """Allowances, a battery swap, forfeits, a correction, failures, lots, a live quarterfinal."""
     season = rich_season()

@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from league import services
 from league.models import FailureReport, Match, Season
+from league.views.public import _STAMPS
 from tests import factories
 
 
@@ -15,8 +16,10 @@ from tests import factories
 def _clean_cache():
     """Rendered pages are cached by season version; a rolled-back test may reuse a version."""
     cache.clear()
+    _STAMPS.clear()
     yield
     cache.clear()
+    _STAMPS.clear()
 
 
 def knockout_with_replacement(**season_fields) -> Season:

@@ -8,8 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from league.models import (AllowanceUse, Entry, FailureReport, Group, Match, Placing, Replacement,
-                           Reward, Robot, Round, Season, TeamMember)
+from league.models import (
+    AllowanceUse,
+    Entry,
+    FailureReport,
+    Group,
+    Match,
+    Placing,
+    Replacement,
+    Reward,
+    Robot,
+    Round,
+    Season,
+    TeamMember,
+)
 
 
 def _copy(obj, **changes):

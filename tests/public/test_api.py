@@ -17,7 +17,8 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 DOC = openapi.document()
-REGISTRY = Registry().with_resource("urn:feed", Resource.from_contents(DOC, default_specification=DRAFT202012))
+REGISTRY = Registry().with_resource(
+    "urn:feed", Resource.from_contents(DOC, default_specification=DRAFT202012))
 
 
 def validator(schema_name: str) -> Draft202012Validator:

@@ -186,3 +186,24 @@ def test_unknown_season_match_or_team_is_404(client, db):
 def test_public_pages_are_read_only(client, knockout):
     assert client.post(reverse("public:bracket", args=[knockout.slug])).status_code == 405
     assert client.post(reverse("public:home")).status_code == 405
+
+
+def test_stamp_max_age_lets_a_burst_of_polls_skip_the_query(client, knockout, settings,
+                                                            django_assert_num_queries, monkeypatch):
+    """Off by default; with PUBLIC_STAMP_MAX_AGE a process reuses a stamp that many seconds."""
+    url = reverse("public:bracket_live", args=[knockout.slug])
+    etag = _poll(client, url)["ETag"]
+    settings.PUBLIC_STAMP_MAX_AGE = 1
+    clock = [1000.0]
+    monkeypatch.setattr(views.time, "monotonic", lambda: clock[0])
+    with django_assert_num_queries(1):
+        assert _poll(client, url, etag).status_code == 304
+    with django_assert_num_queries(0):
+        assert _poll(client, url, etag).status_code == 304
+    bump(knockout)
+    with django_assert_num_queries(0):
+        assert _poll(client, url, etag).status_code == 304  # not seen yet: at most 1 s old
+    clock[0] += 1.01
+    with django_assert_num_queries(5):  # the stamp, then the new version's render (cold)
+        fresh = _poll(client, url, etag)
+    assert fresh.status_code == 200 and fresh["ETag"] != etag

@@ -86,7 +86,7 @@ def test_r12_group_table_has_the_columns_and_names_the_rule_that_broke_each_tie(
     ties = [(t, row) for t in tables for row in t.rows if row.tie_with is not None]
     assert ties, "the seeded season should have at least one tie broken after points"
     rows = re.findall(r"<tr class=\"[^\"]*\">(.*?)</tr>", html, re.S)
-    for table, row in ties:
+    for _table, row in ties:
         shown = next(r for r in rows if row.entry.team.name_en in r and "tie-rule" in r)
         assert str(CRITERIA[row.separated_by]) in shown
         assert f"ahead of {row.tie_with.entry.team.name_en}" in shown

@@ -106,6 +106,18 @@ HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/ref
 
 
 @pytest.fixture
+def role_groups(transactional_db):
+    """A transactional test starts from a flushed database: bring back the role groups that
+    migration 0002 creates, before the people fixture needs them."""
+    from django.contrib.auth.models import Group
+
+    from league import roles
+
+    for name in roles.ALL:
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture
 def mini(db, people):
     """A running season with a match assigned to ref1 (head, head2, ref2 and the organizer are
     not assigned)."""

@@ -6,15 +6,16 @@ import datetime as dt
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from league.models import AllowanceUse, Match, Round
 from tests.factories import PASSWORD
 from tests.referee.conftest import finish, make_match, mini_season
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("role_groups")]
 
 
 def sign_in(page, base, username):
@@ -162,7 +163,8 @@ def test_referee_runs_a_best_of_three_on_a_phone(live_server, browser_context, s
         return
     viewer = browser_context(375, 812).new_page()
     viewer.goto(f"{base}{public}")
-    assert red in viewer.content()
+    public_text = viewer.content()
+    assert red in public_text and "Technical knockout" in public_text
     screenshot(viewer, "referee-11-public-match")
 
 
@@ -183,7 +185,8 @@ def test_head_referee_queue_on_a_phone(live_server, browser_context, screenshot,
     page.get_by_text("Spine actuator sheared after a fall").wait_for()
     screenshot(page, "referee-12-failure-queue")
     page.get_by_role("button", name="Approve").click()
-    page.get_by_text("replaces it from the team's next match").wait_for()
+    page.get_by_role("status").get_by_text("Approved: Thunder").wait_for()
+    page.get_by_text("No failure report is waiting.").wait_for()
     screenshot(page, "referee-13-failure-approved")
     assert match.red.robots.get(role="backup").pk == services.active_robot(match.red).pk
 
