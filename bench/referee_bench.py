@@ -385,13 +385,15 @@ def main() -> int:
     rows = Round.objects.filter(match_id__in=ids).count() + AllowanceUse.objects.filter(
         match_id__in=ids).count()
     finished = Match.objects.filter(pk__in=ids, status=Match.Status.FINISHED).count()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"mode {args.mode}: {args.threads} devices, {args.share} per match, "
-          f"{args.workers if args.mode == 'http' else '-'} gunicorn workers, 2-core machine")
+          f"{args.workers if args.mode == 'http' else '-'} gunicorn workers; "
+          f"{os.cpu_count()} cores, load average {load} (other work on the machine counts)")
     print(f"posts {len(samples)} in {wall:.2f} s: {len(samples) / wall:.1f} posts/s, "
           f"{len(applied) / wall:.1f} applied/s")
     print(f"answers: applied {by_kind['applied']}, conflict 409 {by_kind['conflict']} "
-          f"({by_kind['conflict'] / max(1, len(samples)):.1%}), refused 400 {by_kind['refused']}, "
-          f"errors {by_kind['error']}")
+          f"({by_kind['conflict'] / max(1, len(samples)):.1%}), refused 400 {by_kind['refused']} "
+          f"(a device repeating what the other had just done), errors {by_kind['error']}")
     print(f"latency, all posts:     {percentiles([s.seconds for s in samples])}")
     print(f"latency, applied posts: {percentiles([s.seconds for s in applied])}")
     conflicts = [s.seconds for s in samples if s.kind == "conflict"]

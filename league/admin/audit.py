@@ -29,7 +29,7 @@ class ObjectTypeFilter(admin.SimpleListFilter):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["when", "who", "action", "object_type", "object_link", "change", "reason", "season"]
+    list_display = ["when", "who", "action", "object_link", "change", "reason"]
     list_filter = ["action", "season", ("actor", admin.RelatedOnlyFieldListFilter), ObjectTypeFilter,
                    ("at", admin.DateFieldListFilter)]
     search_fields = ["object_repr", "reason", "action", "actor__username"]

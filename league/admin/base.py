@@ -17,12 +17,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 
 from .. import roles
 from ..errors import RuleViolation
-from ..models import AuditEvent
+from ..models import AuditEvent, Replacement
 
 R = TypeVar("R")
 HISTORY_LIMIT = 50
@@ -98,9 +96,8 @@ def audit_q(obj) -> Q:
         q |= Q(object_type="robot", object_id__in=list(obj.robots.values_list("pk", flat=True)))
         q |= Q(object_type="failurereport",
                object_id__in=list(obj.failure_reports.values_list("pk", flat=True)))
-        q |= Q(object_type="replacement", object_id__in=list(
-            obj._meta.model.objects.filter(pk=obj.pk, replacement__isnull=False)
-            .values_list("replacement__pk", flat=True)))
+        q |= Q(object_type="replacement",
+               object_id__in=list(Replacement.objects.filter(entry=obj).values_list("pk", flat=True)))
     return q
 
 
@@ -175,11 +172,3 @@ def admin_page(model_admin, request, template: str, context: dict) -> TemplateRe
         "app_label": model_admin.model._meta.app_label,
     }
     return TemplateResponse(request, template, {**base, **context})
-
-
-def link(url: str, text) -> str:
-    return format_html('<a href="{}">{}</a>', url, text)
-
-
-YES = _("yes")
-NO = _("no")

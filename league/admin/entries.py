@@ -225,6 +225,7 @@ class EntryAdmin(AuditHistoryMixin, admin.ModelAdmin):
     readonly_fields = ["season", "team", "status", "status_reason", "seed", "pot", "group", "lot",
                        "applied_at"]
     inlines = [MemberInline, RobotInline, FailureReportInline, ReplacementInline]
+    autocomplete_fields = ["team"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(

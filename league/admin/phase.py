@@ -166,7 +166,24 @@ def draw_check(season: Season) -> dict:
                                   organization=e.team.organization) for e in entries],
                         season.draw_seed, sorted(stored))
     same = all(sorted(rerun.groups[name]) == sorted(e.pk for e in stored[name]) for name in stored)
-    return {"ran": True, "seed": season.draw_seed, "same": same, **draw_table(dict(stored))}
+    return {"ran": True, "seed": season.draw_seed, "same": same, **draw_table(dict(stored)),
+            **knockout_check(season)}
+
+
+def knockout_check(season: Season) -> dict:
+    """Re-draw the quarterfinal crossings from the stored seed and the group tables (R13)."""
+    from ..rules.bracket import QF_SLOTS, quarterfinal_pairs
+    from ..selectors import season_standings
+
+    if season.knockout_seed is None:
+        return {}
+    tables = season_standings(season=season)
+    winners = {t.group.name: t.rows[0].entry.pk for t in tables}
+    runners_up = {t.group.name: t.rows[1].entry.pk for t in tables}
+    pairs = quarterfinal_pairs(winners, runners_up, season.knockout_seed)
+    stored = {m.slot: (m.red_id, m.blue_id) for m in season.matches.filter(slot__in=QF_SLOTS)}
+    return {"knockout_seed": season.knockout_seed,
+            "knockout_same": [stored.get(slot) for slot in QF_SLOTS] == list(pairs)}
 
 
 class GenerateSchedule(PhaseAction):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import exports, roles, services
 from ..errors import RuleViolation
-from ..forms.admin import LotsForm, SeasonAdminForm
+from ..forms.admin import LotsForm, RewardForm, SeasonAdminForm
 from ..models import Entry, Match, Placing, Reward, Season
 from ..selectors import season_standings
 from ..services.common import audit, require_phase
@@ -40,6 +40,7 @@ class RewardInline(admin.TabularInline):
     """The reward of each place (R15, R16); copied into the placings when the season finishes."""
 
     model = Reward
+    form = RewardForm
     fields = ["place", "description", "value", "currency"]
     can_delete = False
     max_num = len(Reward.Place)
@@ -51,7 +52,7 @@ class RewardInline(admin.TabularInline):
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.phase == Phase.FINISHED:
             return ["place", "description", "value", "currency"]
-        return ["place"] if obj is not None and obj.rewards.exists() else []
+        return []
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and not (obj and obj.phase == Phase.FINISHED)
@@ -211,7 +212,8 @@ class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
             "phase_steps": steps,
             "phase_actions": phase_actions(season),
             "organizer": _organizer(request),
-            "entry_counts": [(Entry.Status(s).label, counts.get(s, 0)) for s in Entry.Status.values],
+            "entry_counts": [(Entry.Status(s).label, counts.get(s, 0)) for s in Entry.Status.values
+                             if s != Entry.Status.QUALIFIED],
             "qualified_label": f"{counts.get(Entry.Status.QUALIFIED, 0)}/{FIELD_SIZE}",
             "match_progress": f"{done}/{total}" if total else "",
             "entries_url": reverse("admin:league_entry_changelist") + f"?season__id__exact={season.pk}",

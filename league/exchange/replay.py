@@ -630,28 +630,37 @@ class Replay:
     def restore(self) -> None:
         d = self.d
         Season.objects.filter(pk=self.season.pk).update(created_at=dt_in(d["season"]["created_at"]))
-        for slug, entry in self.entries.items():
-            Entry.objects.filter(pk=entry.pk).update(
-                applied_at=dt_in(d["entries"][self.entry_path[slug]]["applied_at"]))
-        matches = {m.slot: m for m in self.season.matches.all()}
+        entries = list(self.entries.values())
+        for entry in entries:
+            entry.applied_at = dt_in(d["entries"][self.entry_path[entry.team.slug]]["applied_at"])
+        Entry.objects.bulk_update(entries, ["applied_at"])
+        matches = {m.slot: m for m in self.season.matches.prefetch_related("rounds")}
+        rounds = []
         for i, row in enumerate(d["matches"]):
             match = matches.get(row["slot"])
             if match is None:
                 raise ImportRefused(f"matches[{i}].slot", f"the season has no match {row['slot']}")
-            fields = self.instants(f"matches[{i}]", row, match,
-                                   ("started_at", "finished_at", "signed_off_at"))
-            Match.objects.filter(pk=match.pk).update(result_note=row["note"], **fields)
-            rounds = {r.number: r for r in match.rounds.all()}
+            for field, value in self.instants(f"matches[{i}]", row, match,
+                                              ("started_at", "finished_at", "signed_off_at")).items():
+                setattr(match, field, value)
+            match.result_note = row["note"]
+            by_number = {r.number: r for r in match.rounds.all()}
             for rnd in row["rounds"]:
-                Round.objects.filter(pk=rounds[rnd["number"]].pk).update(
-                    recorded_at=dt_in(rnd["recorded_at"]))
+                by_number[rnd["number"]].recorded_at = dt_in(rnd["recorded_at"])
+                rounds.append(by_number[rnd["number"]])
+        Match.objects.bulk_update(list(matches.values()),
+                                  ["started_at", "finished_at", "signed_off_at", "result_note"])
+        Round.objects.bulk_update(rounds, ["recorded_at"])
+        uses = AllowanceUse.objects.in_bulk([pk for pk, _ in self.allowance_times])
         for pk, where in self.allowance_times:
-            AllowanceUse.objects.filter(pk=pk).update(recorded_at=dt_in(self._at(where)))
+            uses[pk].recorded_at = dt_in(self._at(where))
+        AllowanceUse.objects.bulk_update(list(uses.values()), ["recorded_at"])
+        reports = FailureReport.objects.in_bulk([r.pk for r in self.reports.values()])
         for j, report in self.reports.items():
-            report.refresh_from_db()
-            fields = self.instants(f"failure_reports[{j}]", d["failure_reports"][j], report,
-                                   ("filed_at", "decided_at"))
-            FailureReport.objects.filter(pk=report.pk).update(**fields)
+            for field, value in self.instants(f"failure_reports[{j}]", d["failure_reports"][j],
+                                              reports[report.pk], ("filed_at", "decided_at")).items():
+                setattr(reports[report.pk], field, value)
+        FailureReport.objects.bulk_update(list(reports.values()), ["filed_at", "decided_at"])
         for row in d["replacements"]:
             Replacement.objects.filter(entry=self.entries[row["team"]]).update(
                 recorded_at=dt_in(row["recorded_at"]))

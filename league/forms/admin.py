@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .. import roles
-from ..models import Entry, Match, Season
+from ..models import Entry, Match, Reward, Season
 
 SEED_MAX = 2**63 - 1  # Season.draw_seed is a BigIntegerField
 
@@ -43,6 +43,27 @@ class SeasonAdminForm(forms.ModelForm):
         if len({r.casefold() for r in rings}) != len(rings):
             raise forms.ValidationError(_("Each ring needs its own name."))
         return ",".join(rings)
+
+
+class RewardForm(forms.ModelForm):
+    """One place's reward. The place of an existing reward stays; the currency is an ISO code."""
+
+    class Meta:
+        model = Reward
+        fields = ["place", "description", "value", "currency"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "place" in self.fields:
+            self.fields["place"].disabled = True
+        if "currency" in self.fields:
+            self.fields["currency"].help_text = _("ISO 4217 code: CNY (renminbi, RMB), HKD, USD, GBP...")
+
+    def clean_currency(self) -> str:
+        code = self.cleaned_data["currency"].strip().upper()
+        if len(code) != 3 or not code.isalpha():
+            raise forms.ValidationError(_("Write the currency as its three-letter ISO code, e.g. CNY."))
+        return code
 
 
 class ReasonForm(forms.Form):

@@ -118,3 +118,15 @@ def lookup(mapping, key):
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def tname(team) -> str:
+    """A team's name in the reader's language: the Chinese name on the Chinese pages."""
+    if not getattr(team, "name_en", None):
+        return "?"  # a knockout slot whose corner is not known yet
+    from django.utils.translation import get_language
+
+    if (get_language() or "").startswith("zh") and getattr(team, "name_zh", ""):
+        return team.name_zh
+    return team.name_en

@@ -129,10 +129,10 @@ class MatchCard:
 
 
 def _match_queryset():
+    # Few joins on purpose: past 12 tables PostgreSQL plans with its genetic optimizer, and this
+    # read runs after every tap. The winner and the signer are filled in from what is loaded.
     return (Match.objects
-            .select_related("season", "group", "red__team", "blue__team", "winner__team",
-                            "red_robot", "blue_robot", "signed_off_by", "red__replacement",
-                            "blue__replacement", "winner_to", "loser_to")
+            .select_related("season", "group", "red__team", "blue__team", "red_robot", "blue_robot")
             .prefetch_related(Prefetch("rounds", queryset=Round.objects.order_by("number")),
                               "allowances", "referees", "red__robots", "blue__robots"))
 
@@ -141,6 +141,12 @@ def match_card(*, pk: int, user) -> MatchCard:
     """Everything the match card shows: 8 queries whatever the match's history, plus the two
     active_robot() look-ups per corner before the start."""
     match = get_object_or_404(_match_queryset(), pk=pk)
+    if match.winner_id is not None:
+        match.winner = match.red if match.winner_id == match.red_id else match.blue
+    referees = list(match.referees.all())
+    signer = next((r for r in referees if r.pk == match.signed_off_by_id), None)
+    if signer is not None:
+        match.signed_off_by = signer
     uses: dict[tuple[str, str], int] = {}
     for use in match.allowances.all():
         uses[(use.corner, use.kind)] = uses.get((use.corner, use.kind), 0) + 1
@@ -148,11 +154,12 @@ def match_card(*, pk: int, user) -> MatchCard:
     before_start = match.status in (Match.Status.SCHEDULED, Match.Status.CHECKED_IN)
     for corner in (Corner.RED, Corner.BLUE):
         entry = match.entry_of(corner)
+        # the robot the team would check in now: only asked for before the start (R5)
+        active = services.active_robot(entry) if entry and before_start else None
         corners.append(CornerView(
             corner=corner, label=Corner(corner).label, entry=entry,
             robots=list(entry.robots.all()) if entry else [],
-            # the robot the team would check in now: only asked for before the start (R5)
-            active_robot=services.active_robot(entry) if entry and before_start else None,
+            active_robot=active,
             checked_in_robot=getattr(match, f"{corner}_robot"),
             seal=getattr(match, f"{corner}_seal"),
             rounds_won=getattr(match, f"{corner}_rounds"),
@@ -160,7 +167,7 @@ def match_card(*, pk: int, user) -> MatchCard:
             allowances=[AllowanceView(kind=k, label=AllowanceUse.Kind(k).label,
                                       used=uses.get((corner, k), 0), limit=limit)
                         for k, limit in AllowanceUse.LIMITS.items()],
-            replaced=bool(entry and hasattr(entry, "replacement")),
+            replaced=bool(active and active.role == Robot.Role.BACKUP),
         ))
     reports = list(FailureReport.objects.filter(match=match)
                    .select_related("robot", "entry__team", "filed_by", "decided_by"))
@@ -169,7 +176,6 @@ def match_card(*, pk: int, user) -> MatchCard:
             Q(object_type="match", object_id=match.pk)
             | Q(object_type="failurereport", object_id__in=[r.pk for r in reports]))
         .select_related("actor").order_by("-at", "-id")[:200])
-    referees = list(match.referees.all())
     return MatchCard(
         match=match, corners=corners, rounds=list(match.rounds.all()), reports=reports,
         history=history, referees=referees,

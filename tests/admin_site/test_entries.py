@@ -103,6 +103,16 @@ def test_reject_without_a_reason_is_asked_again(org):
     assert season.entries.get().status == Entry.Status.APPLIED
 
 
+def test_reject_refused_for_a_qualified_team(org):
+    season = auditions_season(applicants=1, passed=1, qualify=1)
+    entry = season.entries.get()
+    response = act(org, "reject_auditions", [entry], apply="1", reason="Changed our mind")
+    assert any("An entry that is Qualified cannot become Audition rejected" in m
+               for m in messages_of(response))
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.QUALIFIED
+
+
 def test_r1_qualify_shows_the_count(org):
     season = auditions_season(applicants=5, passed=5, qualify=0)
     response = act(org, "qualify", list(season.entries.all()))

@@ -262,11 +262,14 @@ def test_r13_knockout_preview_shows_the_crossings_and_the_seed(org):
     assert "99" in page and "QF1" in page and "Winner of group" in page and "Runner-up of group" in page
     assert not season.matches.exclude(stage=Match.Stage.GROUP).exists()
     rows = response.context["preview"]["rows"]
+    assert [r["red"] for r in rows if r["slot"] == "F"] == ["Winner of SF1"]
     assert confirm(org, season, "start-knockout", {"seed": "99"}).status_code == 302
     season.refresh_from_db()
     assert season.phase == Season.Phase.KNOCKOUT and season.knockout_seed == 99
     qf = {m.slot: (m.red_name, m.blue_name) for m in season.matches.filter(stage="quarterfinal")}
     assert {r["slot"]: (r["red"], r["blue"]) for r in rows if r["slot"].startswith("QF")} == qf
+    check = org.get(f"/admin/league/season/{season.pk}/draw/").context["check"]
+    assert check["knockout_seed"] == 99 and check["knockout_same"] is True
 
 
 def test_r12_knockout_refused_while_group_matches_remain(org):

@@ -78,6 +78,29 @@ def test_changing_settings_and_rewards_is_audited(org, organizer):
     assert (reward_event.from_state, reward_event.to_state) == ("RMB 10,000,000", "RMB 12,000,000")
 
 
+def test_r16_a_missing_reward_can_be_added_again_and_the_currency_is_checked(org):
+    season = factories.SeasonFactory()
+    season.rewards.filter(place=Reward.Place.QUARTERFINALIST).delete()
+    data = {**SEASON_FORM, "slug": season.slug, **rewards_formset(season)}
+    data.update({"rewards-TOTAL_FORMS": 5, "rewards-4-season": season.pk, "rewards-4-place": "5",
+                 "rewards-4-description": "Quarterfinalist medal", "rewards-4-value": "50000",
+                 "rewards-4-currency": "rm1"})
+    url = reverse("admin:league_season_change", args=[season.pk])
+    response = org.post(url, data)
+    assert response.status_code == 200 and "three-letter ISO code" in response.content.decode()
+    data["rewards-4-currency"] = "hkd"
+    assert org.post(url, data).status_code == 302
+    reward = season.rewards.get(place=Reward.Place.QUARTERFINALIST)
+    assert (reward.description, reward.currency) == ("Quarterfinalist medal", "HKD")
+
+
+def test_the_place_of_an_existing_reward_stays(org):
+    season = factories.SeasonFactory()
+    data = {**SEASON_FORM, "slug": season.slug, **rewards_formset(season, **{"rewards-0-place": "2"})}
+    assert org.post(reverse("admin:league_season_change", args=[season.pk]), data).status_code == 302
+    assert season.rewards.get(description="Pure-gold championship belt").place == Reward.Place.CHAMPION
+
+
 def test_r8_r11_settings_the_schedule_used_are_locked_in_the_group_stage(org):
     season = season_at(org, "group_stage")
     page = org.get(reverse("admin:league_season_change", args=[season.pk]))

@@ -5,6 +5,7 @@ import random
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 
 from league import services
 from league.models import FailureReport, Match, Season
@@ -54,11 +55,25 @@ def finish(season: Season, seed: int = 7) -> Season:
     return season
 
 
-@pytest.fixture
-def knockout(db) -> Season:
-    return knockout_with_replacement()
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker):
+    """Two seasons built once per test module (building one through the services takes a
+    second or more) inside a transaction rolled back after the module; each test runs in a
+    savepoint of it (pytest-django's ``db``), so what a test changes is gone after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        ko = knockout_with_replacement(slug="knockout-season", name="Knockout season")
+        done = finish(knockout_with_replacement(slug="finished-season", name="Finished season"))
+        yield {"knockout": ko.pk, "finished": done.pk}
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def finished(db) -> Season:
-    return finish(knockout_with_replacement())
+def knockout(_world, db) -> Season:
+    """Quarterfinals played, SF1's red team on its backup robot (see knockout_with_replacement)."""
+    return Season.objects.get(pk=_world["knockout"])
+
+
+@pytest.fixture
+def finished(_world, db) -> Season:
+    """A finished season, places and rewards assigned, with one replacement."""
+    return Season.objects.get(pk=_world["finished"])

@@ -191,7 +191,7 @@ def test_head_referee_queue_on_a_phone(live_server, browser_context, screenshot,
     assert match.red.robots.get(role="backup").pk == services.active_robot(match.red).pk
 
 
-def test_no_csp_violation_while_scoring(live_server, browser_context, people):
+def test_no_csp_violation_while_scoring(live_server, browser_context, people, screenshot):
     """No inline script or style: the Content-Security-Policy holds through htmx swaps."""
     season = mini_season()
     match = make_match(season, slot="A1", referees=[people["ref1"]], when=timezone.now())
@@ -217,3 +217,9 @@ def test_no_csp_violation_while_scoring(live_server, browser_context, people):
     assert not csp_errors(console), csp_errors(console)
     match.refresh_from_db()
     assert match.rounds.count() == 1 and match.allowances.count() == 1
+    # the language switch of the site header, on the match being scored
+    page.get_by_label("Language").select_option("zh-hant")
+    page.get_by_role("button", name="Go").click()
+    page.wait_for_selector('html[lang="zh-hant"]')
+    assert match.red.team.name_zh in page.content()
+    screenshot(page, "referee-14-zh-hant")

@@ -539,3 +539,29 @@ def test_boosted_navigation_gets_the_whole_page(mini, ref):
     assert boosted.template_name == "referee/match.html" and b"<html" in boosted.content
     restore = ref.get(url("match", match), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
     assert restore.template_name == "referee/match.html"
+
+
+def test_r12_double_forfeit_in_the_group_is_a_loss_for_both(mini, ref):
+    _season, match = mini
+    response = ref.post(url("forfeit", match), {"expected_version": match.version,
+                                                "corners": ["red", "blue"], "reason": "Neither came"},
+                        **HTMX)
+    assert response.status_code == 200
+    match = fresh(match)
+    assert match.status == Match.Status.FORFEITED and match.winner_id is None
+    assert "Both corners forfeited: a loss for both (R12)." in body(response)
+
+
+def test_r14_double_forfeit_in_the_knockout_is_refused(db, client, people):
+    season = mini_season(phase="knockout")
+    entries = list(season.entries.order_by("seed"))
+    semi = Match.objects.create(season=season, stage=Match.Stage.SEMIFINAL, slot="SF1", ring="Ring 1",
+                                red=entries[0], blue=entries[1])
+    services.referees_assign(match=semi, referees=[people["ref1"]])
+    semi.refresh_from_db()
+    client.force_login(people["ref1"])
+    response = client.post(url("forfeit", semi), {"expected_version": semi.version,
+                                                  "corners": ["red", "blue"], "reason": "Storm"}, **HTMX)
+    assert response.status_code == 400
+    assert "R14: A knockout match needs a winner: only one corner can forfeit." in body(response)
+    assert fresh(semi).status == Match.Status.SCHEDULED
