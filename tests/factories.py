@@ -161,9 +161,11 @@ def play_match(match: Match, *, winner: str, rounds: list[tuple[str, str]] | Non
     services.match_start(match=match, actor=actor)
     if rounds is None:
         loser = Corner.other(winner)
-        rounds = [(winner, Method.POINTS), (winner, rng.choice([Method.KNOCKOUT, Method.POINTS]))]
+        need = match.season.rounds_to_win
+        rounds = [(winner, Method.POINTS)] * (need - 1)
+        rounds.append((winner, rng.choice([Method.KNOCKOUT, Method.POINTS])))
         if rng.random() < 0.4:
-            rounds.insert(rng.randrange(2), (loser, rng.choice([Method.POINTS, Method.TECHNICAL_KNOCKOUT])))
+            rounds.insert(rng.randrange(need), (loser, rng.choice([Method.POINTS, Method.TECHNICAL_KNOCKOUT])))
     for number, (round_winner, method) in enumerate(rounds, start=1):
         hi, lo = rng.randint(12, 30), rng.randint(2, 11)
         red_pts, blue_pts = (hi, lo) if round_winner == Corner.RED else (lo, hi)

@@ -29,6 +29,17 @@ from ..services.entries import FIELD_SIZE
 from .base import AuditHistoryMixin, ReadOnlyInline, dry_run
 
 
+class ShownValue(forms.Widget):
+    """An existing row's value, shown as text: rows change only through the services."""
+
+    def __init__(self, choices=None):
+        super().__init__()
+        self.labels = {str(k): v for k, v in (choices or [])}
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html('<span class="league-shown">{}</span>', self.labels.get(str(value), value or ""))
+
+
 class ServiceInlineFormSet(forms.BaseInlineFormSet):
     """An inline whose rows are created and removed only by services.
 
@@ -43,9 +54,10 @@ class ServiceInlineFormSet(forms.BaseInlineFormSet):
         super().__init__(*args, **kwargs)
         for form in self.forms:
             if form.instance.pk:
-                for field in form.fields.values():
-                    if field is not form.fields.get("DELETE"):
+                for name, field in form.fields.items():
+                    if name != "DELETE" and not isinstance(field.widget, forms.HiddenInput):
                         field.disabled = True
+                        field.widget = ShownValue(getattr(field, "choices", None))
 
     def calls(self) -> list[tuple[forms.Form, Callable[[], object], str]]:
         raise NotImplementedError
@@ -97,6 +109,13 @@ class MemberFormSet(ServiceInlineFormSet):
 
 
 class RobotFormSet(ServiceInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        entry = kwargs.get("instance")
+        if entry is not None and entry.pk and "initial" not in kwargs:
+            taken = set(entry.robots.values_list("role", flat=True))
+            kwargs["initial"] = [{"role": role} for role in Robot.Role.values if role not in taken]
+        super().__init__(*args, **kwargs)
+
     def calls(self):
         entry, actor = self.instance, self.actor
         added = [f for f in self.extra_forms if f.has_changed()]

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -146,10 +146,9 @@ class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     @admin.display(description=_("default rewards"))
     def default_rewards(self, obj):
-        rows = format_html("").join(
-            format_html("<li><strong>{}</strong>: {} ({})</li>", Reward.Place(place).label, text,
-                        money(value, currency))
-            for place, (text, value, currency) in DEFAULT_REWARDS.items())
+        rows = format_html_join("", "<li><strong>{}</strong>: {} ({})</li>", (
+            (Reward.Place(place).label, text, money(value, currency))
+            for place, (text, value, currency) in DEFAULT_REWARDS.items()))
         return format_html('<ul class="league-rewards-default">{}</ul>', rows)
 
     # --- saving through the services -------------------------------------------------------

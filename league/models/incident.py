@@ -62,10 +62,10 @@ class Replacement(models.Model):
     entry = models.OneToOneField(
         Entry, on_delete=models.CASCADE, related_name="replacement",
         error_messages={"unique": _("R4: a team's primary may be replaced only once.")})
-    failure_report = models.OneToOneField(FailureReport, on_delete=models.PROTECT,
+    failure_report = models.OneToOneField(FailureReport, on_delete=models.RESTRICT,
                                           related_name="replacement")
-    old_robot = models.ForeignKey(Robot, on_delete=models.PROTECT, related_name="+")
-    new_robot = models.ForeignKey(Robot, on_delete=models.PROTECT, related_name="+")
+    old_robot = models.ForeignKey(Robot, on_delete=models.RESTRICT, related_name="+")
+    new_robot = models.ForeignKey(Robot, on_delete=models.RESTRICT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)

@@ -73,9 +73,9 @@ class Match(models.Model):
                               related_name="matches")
     slot = models.CharField(_("slot"), max_length=8, help_text=_("A1-D6, QF1-QF4, SF1, SF2, 3P, F"))
     day = models.PositiveSmallIntegerField(_("match day"), null=True, blank=True)
-    red = models.ForeignKey(Entry, on_delete=models.PROTECT, null=True, blank=True,
+    red = models.ForeignKey(Entry, on_delete=models.RESTRICT, null=True, blank=True,
                             related_name="red_matches", verbose_name=_("red corner"))
-    blue = models.ForeignKey(Entry, on_delete=models.PROTECT, null=True, blank=True,
+    blue = models.ForeignKey(Entry, on_delete=models.RESTRICT, null=True, blank=True,
                              related_name="blue_matches", verbose_name=_("blue corner"))
     # The bracket slots this match feeds (R14).
     winner_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
@@ -91,13 +91,13 @@ class Match(models.Model):
     referees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
                                       related_name="assigned_matches",
                                       verbose_name=_("assigned referees"))
-    red_robot = models.ForeignKey(Robot, on_delete=models.PROTECT, null=True, blank=True,
+    red_robot = models.ForeignKey(Robot, on_delete=models.RESTRICT, null=True, blank=True,
                                   related_name="+")
-    blue_robot = models.ForeignKey(Robot, on_delete=models.PROTECT, null=True, blank=True,
+    blue_robot = models.ForeignKey(Robot, on_delete=models.RESTRICT, null=True, blank=True,
                                    related_name="+")
     red_seal = models.CharField(_("red battery seal"), max_length=32, blank=True)
     blue_seal = models.CharField(_("blue battery seal"), max_length=32, blank=True)
-    winner = models.ForeignKey(Entry, on_delete=models.PROTECT, null=True, blank=True,
+    winner = models.ForeignKey(Entry, on_delete=models.RESTRICT, null=True, blank=True,
                                related_name="won_matches")
     red_rounds = models.PositiveSmallIntegerField(default=0)
     blue_rounds = models.PositiveSmallIntegerField(default=0)

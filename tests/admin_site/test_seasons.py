@@ -36,7 +36,7 @@ def rewards_formset(season=None, **changes):
 
 def test_r15_adding_a_season_creates_the_default_rewards_through_the_service(org, organizer):
     page = org.get(reverse("admin:league_season_add")).content.decode()
-    assert "Pure-gold championship belt" in page and "RMB 10,000,000" in page
+    assert "<li><strong>Champion</strong>: Pure-gold championship belt (RMB 10,000,000)</li>" in page
     response = org.post(reverse("admin:league_season_add"), SEASON_FORM)
     season = Season.objects.get(slug="shenzhen-2026")
     assert response.status_code == 302

@@ -299,3 +299,21 @@ def test_whole_season_from_twenty_applications_to_rewards(people):
     assert belt.reward_value == Decimal("10000000")
     assert Entry.objects.filter(season=season, status="qualified").count() == 16
     assert Match.objects.filter(season=season, status="finished").count() == 24 + 8
+
+
+def test_a_whole_season_can_be_deleted_teams_stay():
+    season = factories.season_at("finished")
+    teams = set(season.entries.values_list("team_id", flat=True))
+    season.delete()
+    assert not Season.objects.filter(pk=season.pk).exists()
+    assert not Match.objects.exists()
+    from league.models import Team
+    assert set(Team.objects.filter(pk__in=teams).values_list("pk", flat=True)) == teams
+
+
+def test_r8_best_of_five_needs_three_rounds():
+    season = factories.season_at("group_stage", best_of=5)
+    finished = season.matches.filter(status="finished")
+    assert finished.exists()
+    for match in finished:
+        assert max(match.red_rounds, match.blue_rounds) == 3
