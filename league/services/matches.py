@@ -21,10 +21,19 @@ from .common import audit, bump, require_head_referee
 LIVE_PHASES = (Season.Phase.GROUP_STAGE, Season.Phase.KNOCKOUT)
 
 
-def _claim(match: Match, expected_version: int | None) -> Match:
-    """Lock the match and take the next version; refuse a stale form."""
+_SYSTEM = object()
+
+
+def _claim(match: Match, expected_version: int | None, runner=_SYSTEM) -> Match:
+    """Lock the match and take the next version; refuse a stale form.
+
+    With ``runner`` (the acting user, or None for the system) it is checked first that they may
+    run the match (R7), so an outsider hears "not allowed" rather than "changed".
+    """
     current = (Match.objects.select_for_update(of=("self",))
                .select_related("season", "red__team", "blue__team").get(pk=match.pk))
+    if runner is not _SYSTEM:
+        _require_runner(current, runner)
     if expected_version is not None and current.version != expected_version:
         raise MatchConflict(_("This match changed on another device (now %(state)s). Your change "
                               "was not saved: look at the current state and try again.")
@@ -64,8 +73,7 @@ def match_check_in(*, match: Match, red_robot: Robot, blue_robot: Robot, red_sea
                    blue_seal: str, expected_version: int | None = None, actor=None) -> Match:
     """Record each corner's robot and battery seal (R5, R6). May be redone until the start."""
     with transaction.atomic():
-        match = _claim(match, expected_version)
-        _require_runner(match, actor)
+        match = _claim(match, expected_version, runner=actor)
         if match.season.phase not in LIVE_PHASES:
             raise RuleViolation("R7", _("Matches run in the group stage and the knockout."))
         _require_status(match, Match.Status.SCHEDULED, Match.Status.CHECKED_IN, doing=_("Check-in"))
@@ -111,8 +119,7 @@ def match_check_in(*, match: Match, red_robot: Robot, blue_robot: Robot, red_sea
 def match_start(*, match: Match, expected_version: int | None = None, actor=None) -> Match:
     """Start the fight: robots and battery seals are locked until it ends (R6)."""
     with transaction.atomic():
-        match = _claim(match, expected_version)
-        _require_runner(match, actor)
+        match = _claim(match, expected_version, runner=actor)
         _require_status(match, Match.Status.CHECKED_IN, doing=_("Starting"))
         for robot in Robot.objects.filter(pk__in=[match.red_robot_id, match.blue_robot_id]):
             if robot.status == Robot.Status.FAILED:
@@ -168,8 +175,7 @@ def round_record(*, match: Match, number: int, data: RoundInput,
                  expected_version: int | None = None, actor=None) -> Match:
     """Record a round; the match ends by itself when a corner has won enough rounds (R8)."""
     with transaction.atomic():
-        match = _claim(match, expected_version)
-        _require_runner(match, actor)
+        match = _claim(match, expected_version, runner=actor)
         _require_status(match, Match.Status.LIVE, doing=_("Recording a round"))
         done = match.rounds.count()
         if number != done + 1:
@@ -213,8 +219,7 @@ def allowance_use(*, match: Match, corner: str, kind: str, expected_version: int
                   actor=None) -> AllowanceUse:
     """Count a manual reset, tactical timeout or emergency repair; refuse past the limit (R9)."""
     with transaction.atomic():
-        match = _claim(match, expected_version)
-        _require_runner(match, actor)
+        match = _claim(match, expected_version, runner=actor)
         _require_status(match, Match.Status.LIVE, doing=_("Using an allowance"))
         if corner not in Corner.values or kind not in AllowanceUse.Kind.values:
             raise RuleViolation("R9", _("Choose a corner and an allowance."))
@@ -243,8 +248,7 @@ def battery_swap_report(*, match: Match, corner: str, confirmed: bool,
                         expected_version: int | None = None, actor=None) -> Match:
     """A battery swap during a match disqualifies that corner (R6)."""
     with transaction.atomic():
-        match = _claim(match, expected_version)
-        _require_runner(match, actor)
+        match = _claim(match, expected_version, runner=actor)
         _require_status(match, Match.Status.LIVE, doing=_("Reporting a battery swap"))
         if corner not in Corner.values:
             raise RuleViolation("R6", _("Choose the corner that swapped its battery."))
@@ -263,8 +267,7 @@ def match_forfeit(*, match: Match, corners: list[str], reason: str,
                   expected_version: int | None = None, actor=None) -> Match:
     """One corner forfeits (the other wins), or both do: a loss for both in the group (R12)."""
     with transaction.atomic():
-        match = _claim(match, expected_version)
-        _require_runner(match, actor)
+        match = _claim(match, expected_version, runner=actor)
         _require_status(match, Match.Status.SCHEDULED, Match.Status.CHECKED_IN, Match.Status.LIVE,
                         doing=_("A forfeit"))
         corners = sorted(set(corners))
@@ -289,8 +292,7 @@ def match_forfeit(*, match: Match, corners: list[str], reason: str,
 def match_sign_off(*, match: Match, expected_version: int | None = None, actor=None) -> Match:
     """The referee signs the result."""
     with transaction.atomic():
-        match = _claim(match, expected_version)
-        _require_runner(match, actor)
+        match = _claim(match, expected_version, runner=actor)
         _require_status(match, *Match.DONE, doing=_("Signing off"))
         if match.signed_off_at:
             raise RuleViolation(None, _("The result is already signed."))

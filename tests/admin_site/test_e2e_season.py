@@ -27,10 +27,13 @@ def go_to_season(page, base, season):
     page.goto(f"{base}/admin/league/season/{season.pk}/change/")
 
 
-def run_phase_action(page, base, season, title, confirm, screenshot=None, shot=None):
+def run_phase_action(page, base, season, title, confirm, screenshot=None, shot=None, seed=None):
     """Open a phase action from the season page, look at its preview, confirm it."""
     go_to_season(page, base, season)
     page.get_by_role("link", name=title, exact=True).click()
+    if seed is not None:
+        field(page, "Random seed").fill(str(seed))
+        page.get_by_role("button", name="Preview", exact=True).click()
     expect(page.get_by_role("heading", name="Preview: what confirming will do")).to_be_visible()
     if shot:
         screenshot(page, shot)
@@ -143,9 +146,9 @@ def test_organizer_runs_a_whole_season_in_the_admin(live_server, browser_context
 
     # Start the knockout: the quarterfinal draw.
     run_phase_action(page, base, season, "Start the knockout", "Start the knockout with this seed",
-                     screenshot, "admin-11-knockout-preview")
+                     screenshot, "admin-11-knockout-preview", seed=13)
     season.refresh_from_db()
-    assert season.phase == Season.Phase.KNOCKOUT
+    assert season.phase == Season.Phase.KNOCKOUT and season.knockout_seed == 13
 
     # The knockout is fought (through the services); the organizer finishes the season.
     finish_knockout(season)
