@@ -36,6 +36,7 @@ OPTIONAL = ["slug", "members", "primary_name", "primary_serial", "primary_model"
             "backup_name", "backup_serial", "backup_model"]
 COLUMNS = REQUIRED + OPTIONAL
 ROBOT_ROLES = [Robot.Role.PRIMARY, Robot.Role.BACKUP]
+IDENTITY = ["name_zh", "organization", "registration_number", "kind", "country"]
 
 
 class ImportFileError(Exception):
@@ -193,15 +194,19 @@ def parse(table: list[tuple[int, dict[str, str]]]) -> list[ImportRow]:
 
 def _import_row(season: Season, row: ImportRow, actor) -> None:
     data = row.team
-    team = Team.objects.filter(name_en=data["name_en"]).first() or Team.objects.filter(
-        slug=data["slug"]).first()
+    team = Team.objects.filter(name_en=data["name_en"]).first()
     if team is None:
         team = Team(**{k: data[k] for k in ["slug", "name_en", "name_zh", "organization",
                                              "registration_number", "kind", "country"]})
         save_checked(team)
         audit(actor=actor, action="team_created", obj=team, season=season, reason=_("imported"))
     else:
+        # A team's identity lasts across seasons (R2): the import enters it as it is known.
         row.existing_team = True
+        differ = [f for f in IDENTITY if data[f] and str(getattr(team, f)) != data[f]]
+        if differ:
+            row.warnings.append(_("Known team: its %(fields)s in the file differ from the league's "
+                                  "records, which are kept.") % {"fields": ", ".join(differ)})
     entry = services.entry_apply(season=season, team=team, actor=actor)
     for name, role in row.members:
         services.member_add(entry=entry, name=name, role=role, actor=actor)

@@ -233,7 +233,7 @@ def organizer_only(request) -> bool:
 class EntryAdmin(AuditHistoryMixin, admin.ModelAdmin):
     change_list_template = "admin/league/entry/change_list.html"
     list_display = ["team_names", "season", "status_badge", "country", "kind", "members_n", "robots_n",
-                    "seed", "pot", "group"]
+                    "seed", "group"]
     list_display_links = ["team_names"]
     list_filter = ["season", "status", ("team__country", admin.AllValuesFieldListFilter), "team__kind"]
     search_fields = ["team__name_en", "team__name_zh", "team__organization", "team__registration_number"]

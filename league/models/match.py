@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import choices_check
 from .season import Group, Season
@@ -24,7 +25,8 @@ class Corner(models.TextChoices):
 class Method(models.TextChoices):
     """How a round, or a whole match, was won (R8)."""
 
-    KNOCKOUT = "ko", _("Knockout")
+    # The context keeps the round method apart from the season phase "Knockout" (淘汰賽 vs 擊倒).
+    KNOCKOUT = "ko", pgettext_lazy("round method", "Knockout")
     TECHNICAL_KNOCKOUT = "tko", _("Technical knockout")
     POINTS = "points", _("Points decision")
     OVERTIME = "overtime", _("Overtime")

@@ -186,10 +186,13 @@ def group_schedule_generate(*, season: Season, actor=None) -> list[Match]:
             raise RuleViolation("R11", _("Name at least one ring."))
         groups = {g.name: g for g in season.groups.all()}
         members = {name: [e.pk for e in g.entries.order_by("pot")] for name, g in groups.items()}
-        plan = plan_group_schedule(
-            members, first_day=season.starts_on, day_start=season.day_start, tz=season.tz,
-            rings=rings, slot_minutes=season.slot_minutes,
-            min_rest=dt.timedelta(minutes=season.min_rest_minutes))
+        try:
+            plan = plan_group_schedule(
+                members, first_day=season.starts_on, day_start=season.day_start, tz=season.tz,
+                rings=rings, slot_minutes=season.slot_minutes,
+                min_rest=dt.timedelta(minutes=season.min_rest_minutes))
+        except ValueError as exc:
+            raise RuleViolation("R11", str(exc)) from exc
         matches = []
         counters: dict[str, int] = {}
         for planned in sorted(plan, key=lambda p: (p.starts_at, p.ring)):

@@ -102,12 +102,3 @@ def get(mapping, key):
     except (KeyError, IndexError, TypeError):
         return None
 
-
-@register.simple_tag
-def place_label(place: int) -> str:
-    from league.models import Reward
-
-    try:
-        return str(Reward.Place(place).label)
-    except ValueError:
-        return ""

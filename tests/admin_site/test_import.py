@@ -109,10 +109,24 @@ def test_r2_a_team_twice_in_the_file_is_refused_on_its_second_row(org):
 def test_r2_a_known_team_keeps_its_identity(org):
     season = factories.SeasonFactory()
     existing = factories.catalogue_team(0)
-    preview = upload(org, season, "t.csv", csv_bytes(catalogue_rows(1)))
+    rows = catalogue_rows(1)
+    rows[0][2] = "SUSTech"
+    preview = upload(org, season, "t.csv", csv_bytes(rows))
     assert preview.context["rows"][0].existing_team
+    assert "its organization, registration_number in the file differ" in preview.content.decode()
     confirm(org, season, preview.context["token"])
     assert Team.objects.count() == 1 and season.entries.get().team == existing
+    existing.refresh_from_db()
+    assert existing.organization == "Southern University of Science and Technology"
+
+
+def test_r2_a_new_team_cannot_take_a_known_teams_slug(org):
+    season = factories.SeasonFactory()
+    factories.catalogue_team(0)
+    rows = catalogue_rows(1)
+    rows[0][0] = "Shenzhen Dragons Two"  # a new name with the known team's slug
+    row = upload(org, season, "t.csv", csv_bytes(rows)).context["rows"][0]
+    assert row.errors and "slug" in row.errors[0].lower()
 
 
 def test_r2_import_refused_once_registration_is_closed(org):

@@ -317,3 +317,12 @@ def test_r8_best_of_five_needs_three_rounds():
     assert finished.exists()
     for match in finished:
         assert max(match.red_rounds, match.blue_rounds) == 3
+
+
+def test_r11_schedule_with_duplicate_rings_is_refused_not_a_crash():
+    season = factories.season_at("drawn")
+    Season.objects.filter(pk=season.pk).update(rings="Ring 1,Ring 1")
+    season.refresh_from_db()
+    with refused("R11"):
+        services.group_schedule_generate(season=season)
+    assert not season.matches.exists()
