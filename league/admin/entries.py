@@ -118,8 +118,10 @@ class RobotFormSet(ServiceInlineFormSet):
 
     def calls(self):
         entry, actor = self.instance, self.actor
-        added = [f for f in self.extra_forms if f.has_changed()]
-        return [(f, lambda d=f.cleaned_data: services.robot_register(
+        removed = [f for f in self.initial_forms if self._should_delete_form(f)]
+        added = [f for f in self.extra_forms if f.has_changed() and not self._should_delete_form(f)]
+        return [(f, lambda r=f.instance: services.robot_remove(robot=copy.copy(r), actor=actor), "delete")
+                for f in removed] + [(f, lambda d=f.cleaned_data: services.robot_register(
             entry=entry, role=d["role"], serial=d["serial"], name=d["name"],
             model=d.get("model") or Robot.DEFAULT_MODEL, actor=actor), "add") for f in added]
 
@@ -160,13 +162,13 @@ class MemberInline(ServiceInline):
 
 
 class RobotInline(ServiceInline):
-    """The primary and the backup robot (R3), registered before the draw. No edits, no removal."""
+    """The primary and the backup robot (R3), registered before the draw. No edits: a mistyped
+    robot is removed and registered again, until the draw."""
 
     model = Robot
     formset = RobotFormSet
     fields = ["role", "model", "serial", "name", "status"]
     readonly_fields = ["status"]
-    can_delete = False
     max_num = 2
     verbose_name_plural = _("robots (R3: one primary and one backup)")
 
@@ -183,6 +185,9 @@ class RobotInline(ServiceInline):
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._open(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._open(obj)
 
 
 class FailureReportInline(ReadOnlyInline):

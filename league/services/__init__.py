@@ -11,6 +11,7 @@ from .entries import (
                       member_add,
                       member_remove,
                       robot_register,
+                      robot_remove,
 )
 from .failures import failure_report_decide, failure_report_file, robot_replace
 from .matches import (
@@ -46,6 +47,6 @@ __all__ = [
     "failure_report_decide", "failure_report_file", "group_schedule_generate", "knockout_start",
     "lots_record", "match_check_in", "match_forfeit", "match_result_correct", "match_sign_off",
     "match_start", "member_add", "member_remove", "pots_seed", "referees_assign",
-    "referees_assign_round_robin", "robot_register", "robot_replace", "round_record",
+    "referees_assign_round_robin", "robot_register", "robot_remove", "robot_replace", "round_record",
     "season_auditions_close", "season_create", "season_finish", "season_registration_close",
 ]

@@ -156,3 +156,17 @@ def robot_register(*, entry: Entry, role: str, serial: str, name: str,
         audit(actor=actor, action="robot_registered", obj=robot, season=season, to_state=role)
         bump(season)
         return robot
+
+
+def robot_remove(*, robot: Robot, actor=None) -> None:
+    """Remove a robot registered by mistake (a mistyped serial), before the draw only (R3)."""
+    with transaction.atomic():
+        season = lock_season(robot.entry.season)
+        robot = Robot.objects.select_for_update().select_related("entry__team").get(pk=robot.pk)
+        if season.draw_seed is not None or season.is_past(Season.Phase.DRAW):
+            raise RuleViolation("R3", _("After the draw a team's robots are fixed; a broken robot "
+                                        "goes through a failure report."))
+        audit(actor=actor, action="robot_removed", obj=robot, season=season, from_state=robot.role,
+              data={"serial": robot.serial})
+        robot.delete()
+        bump(season)

@@ -187,3 +187,20 @@ def test_phases_never_skip_or_go_back():
     with pytest.raises(RuleViolation):
         services.season_registration_close(season=season)
     assert Season.objects.get(pk=season.pk).phase == Season.Phase.AUDITIONS
+
+
+def test_r3_mistyped_robot_removed_and_registered_again_before_the_draw():
+    season = factories.SeasonFactory()
+    entry = services.entry_apply(season=season, team=factories.TeamFactory())
+    wrong = services.robot_register(entry=entry, role="primary", serial="T80O-1", name="Typo")
+    services.robot_remove(robot=wrong)
+    fixed = services.robot_register(entry=entry, role="primary", serial="T800-1", name="Fixed")
+    assert list(entry.robots.values_list("serial", flat=True)) == [fixed.serial]
+
+
+def test_r3_robots_cannot_be_removed_after_the_draw():
+    season = factories.season_at("drawn")
+    robot = Robot.objects.filter(season=season).first()
+    with refused("R3"):
+        services.robot_remove(robot=robot)
+    assert Robot.objects.filter(pk=robot.pk).exists()
