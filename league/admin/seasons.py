@@ -16,7 +16,7 @@ from ..errors import RuleViolation
 from ..forms.admin import LotsForm, RewardForm, SeasonAdminForm
 from ..models import Entry, Match, Placing, Reward, Season
 from ..selectors import season_standings
-from ..services.common import audit, require_phase
+from ..services.common import audit, bump, require_phase
 from ..services.entries import FIELD_SIZE
 from ..services.season import DEFAULT_REWARDS
 from . import imports
@@ -169,6 +169,7 @@ class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
             obj.save(update_fields=form.changed_data)
             audit(actor=request.user, action="season_settings_changed", obj=obj, data={
                 name: [str(getattr(before, name)), str(getattr(obj, name))] for name in form.changed_data})
+            bump(obj)  # the public pages show the season's settings
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Reward:
@@ -181,6 +182,7 @@ class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
                   from_state=money(old.value, old.currency) if old else "",
                   to_state=money(reward.value, reward.currency),
                   reason="" if old and old.description == reward.description else reward.description)
+        bump(form.instance)
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_addanother" in request.POST or "_popup" in request.POST:

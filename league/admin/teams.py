@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Entry, Team
-from ..services.common import audit
+from ..models import Entry, Season, Team
+from ..services.common import audit, bump
 from .base import AuditHistoryMixin, ReadOnlyInline
 
 
@@ -44,6 +44,8 @@ class TeamAdmin(AuditHistoryMixin, admin.ModelAdmin):
         elif form.changed_data:
             audit(actor=request.user, action="team_changed", obj=obj, data={
                 name: [str(getattr(before, name)), str(getattr(obj, name))] for name in form.changed_data})
+            for season_id in Season.objects.filter(entries__team=obj).values_list("pk", flat=True):
+                bump(season_id)  # the team's names show on every season it entered
 
     def has_delete_permission(self, request, obj=None):
         # A team that ever entered a season is part of the league's history (R2).

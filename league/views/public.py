@@ -5,8 +5,10 @@ Every response carries an ETag made from a *stamp*: one cheap query on ``Season.
 which the services bump whenever something the public sees changes. An unchanged poll or
 reload answers 304 before anything is read or rendered. A changed one is rendered once per
 version and language and kept in the cache framework, so thousands of fans refreshing cost
-one query each. Pages contain the visitor's CSRF token (the language switch of base.html):
-they are cached with a placeholder that is swapped for the visitor's own token.
+one query each. Public pages post nothing (the language switch is a GET link), so one cached
+page serves every fan; league.middleware.PublicFastPath answers them before sessions, auth
+and CSRF run. A page that did carry a CSRF token would be cached with a placeholder swapped
+for the visitor's own token and marked private.
 
 A live fragment of a finished season answers 286 (htmx: stop polling) with its final content.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -56,8 +59,8 @@ def _matches(request: HttpRequest, etag: str) -> bool:
 
 def _finish(response: HttpResponse, etag: str, *, page: bool, i18n: bool) -> HttpResponse:
     response["ETag"] = etag
-    # Stored, but revalidated on every use: the ETag makes that a 304. Pages hold the
-    # visitor's CSRF token: never in a shared cache.
+    # Stored, but revalidated on every use: the ETag makes that a 304. A page holding the
+    # visitor's CSRF token never goes in a shared cache.
     response["Cache-Control"] = "private, no-cache" if page else "no-cache"
     if i18n:
         response["Vary"] = "Accept-Language, Cookie"
@@ -82,10 +85,11 @@ def conditional(request: HttpRequest, *, stamp: read.Stamp, kind: str, build: Ca
         body = build()
         if cacheable:
             cache.set(key, body, CACHE_SECONDS)
-    if page:
+    personal = page and CSRF_PLACEHOLDER in body
+    if personal:  # a page with a form that posts: this visitor's own token
         body = body.replace(CSRF_PLACEHOLDER, get_token(request))
     response_class = HttpResponseStopPolling if stop else HttpResponse
-    return _finish(response_class(body, content_type=content_type), etag, page=page, i18n=i18n)
+    return _finish(response_class(body, content_type=content_type), etag, page=personal, i18n=i18n)
 
 
 def _render(request: HttpRequest, template: str, context: dict) -> str:
@@ -94,12 +98,25 @@ def _render(request: HttpRequest, template: str, context: dict) -> str:
 
 
 _STAMPS: dict[tuple, tuple[float, read.Stamp | None]] = {}
+# Stamps already read during this request (set by league.middleware.PublicFastPath), so the
+# fast path and the view share one query.
+REQUEST_STAMPS: ContextVar[dict | None] = ContextVar("league_request_stamps", default=None)
 
 
 def stamp_of(key: tuple, reader: Callable[[], read.Stamp | None]) -> read.Stamp | None:
     """The stamp from its one query; with settings.PUBLIC_STAMP_MAX_AGE (seconds, default 0:
     off) a process reuses it that long, so a burst of polls costs no query at all and pages
     stay correct to within that many seconds."""
+    memo = REQUEST_STAMPS.get()
+    if memo is not None and key in memo:
+        return memo[key]
+    stamp = _stamp_of(key, reader)
+    if memo is not None:
+        memo[key] = stamp
+    return stamp
+
+
+def _stamp_of(key: tuple, reader: Callable[[], read.Stamp | None]) -> read.Stamp | None:
     max_age = getattr(settings, "PUBLIC_STAMP_MAX_AGE", 0)
     if not max_age:
         return reader()
@@ -253,3 +270,41 @@ def healthz(request: HttpRequest) -> HttpResponse:
 __all__ = ["bracket", "bracket_live", "conditional", "etag_for", "groups",
            "groups_live", "healthz", "home", "match", "match_live", "overlay", "overlay_live",
            "schedule", "schedule_live", "season_home", "season_live", "team"]
+
+
+# --- The fast path: answered before sessions, auth, CSRF and templates (league.middleware) ------
+
+# url name -> (stamp of the URL's kwargs, ETag kind, is a poll)
+FAST_VIEWS: dict[str, tuple[Callable[[dict], read.Stamp], str, bool]] = {
+    **{name: (lambda kw: _season_stamp(kw["slug"]), name, False)
+       for name in ("groups", "bracket", "schedule")},
+    **{f"{name}_live": (lambda kw: _season_stamp(kw["slug"]), f"{name}-live", True)
+       for name in ("groups", "bracket", "schedule")},
+    "season": (lambda kw: _season_stamp(kw["slug"]), "season", False),
+    "season_live": (lambda kw: _season_stamp(kw["slug"]), "season-live", True),
+    "match": (lambda kw: _match_stamp(kw["slug"], kw["slot"]), "match", False),
+    "match_live": (lambda kw: _match_stamp(kw["slug"], kw["slot"]), "match-live", True),
+    "overlay": (lambda kw: _match_stamp(kw["slug"], kw["slot"]), "overlay", False),
+    "overlay_live": (lambda kw: _match_stamp(kw["slug"], kw["slot"]), "overlay-live", True),
+    "home": (lambda kw: stamp_of(("league",), read.archive_stamp), "home", False),
+}
+FAST_CACHE_PREFIX = "pubresp:"
+
+
+def fast_etag(url_name: str, kwargs: dict) -> tuple[str, bool] | None:
+    """The ETag a public URL has now and whether its poll must stop; None if not a fast view."""
+    entry = FAST_VIEWS.get(url_name)
+    if entry is None:
+        return None
+    stamp_fn, kind, poll = entry
+    try:
+        stamp = stamp_fn(kwargs)
+    except Http404:
+        return None
+    return etag_for(stamp, kind), poll and stamp.finished
+
+
+def not_modified(request: HttpRequest, etag: str) -> HttpResponse | None:
+    if _matches(request, etag):
+        return _finish(HttpResponseNotModified(), etag, page=False, i18n=True)
+    return None
