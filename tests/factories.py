@@ -165,7 +165,8 @@ def play_match(match: Match, *, winner: str, rounds: list[tuple[str, str]] | Non
         rounds = [(winner, Method.POINTS)] * (need - 1)
         rounds.append((winner, rng.choice([Method.KNOCKOUT, Method.POINTS])))
         if rng.random() < 0.4:
-            rounds.insert(rng.randrange(need), (loser, rng.choice([Method.POINTS, Method.TECHNICAL_KNOCKOUT])))
+            comeback = rng.choice([Method.POINTS, Method.TECHNICAL_KNOCKOUT])
+            rounds.insert(rng.randrange(need), (loser, comeback))
     for number, (round_winner, method) in enumerate(rounds, start=1):
         hi, lo = rng.randint(12, 30), rng.randint(2, 11)
         red_pts, blue_pts = (hi, lo) if round_winner == Corner.RED else (lo, hi)

@@ -181,7 +181,7 @@ def test_r13_crossings_winner_red_other_group_opposite_halves():
         assert m.red_id in winners and m.blue_id in runners
         assert winners[m.red_id] != runners[m.blue_id]
         half[m.red_id] = half[m.blue_id] = "top" if slot in ("QF1", "QF2") else "bottom"
-    for name, t in tables.items():
+    for t in tables.values():
         assert half[t.rows[0].entry.pk] != half[t.rows[1].entry.pk]
     season.refresh_from_db()
     assert season.knockout_seed == 77 and season.phase == Season.Phase.KNOCKOUT
@@ -196,7 +196,7 @@ def test_r13_semifinals_pair_qf1_qf2_and_qf3_qf4_with_third_place_match():
     assert season.matches.filter(slot="3P", stage="third_place").exists()
 
 
-# --- R15 / R16: places and rewards ----------------------------------------------------------------------------
+# --- R15 / R16: places and rewards ---------------------------------------------------------------
 
 def test_r15_last_eight_rewarded_champion_gets_the_gold_belt():
     season = factories.season_at("finished")
