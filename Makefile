@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto --dist loadfile
 PORT ?= 8000
 
 .PHONY: install run test lint bench-public bench-referee clean
