@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from league import services
-from league.views.referee import my_matches
+from league.selectors.referee import my_matches
 from tests.referee.conftest import body, finish, go_live, make_match, mini_season, url
 
 pytestmark = pytest.mark.django_db
