@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import services
 from .errors import RuleViolation
@@ -179,7 +180,7 @@ def parse_row(line: int, cells: dict[str, str]) -> ImportRow:
         if robot["name"] or robot["serial"]:
             if not (robot["name"] and robot["serial"]):
                 row.errors.append(_("The %(role)s robot needs both a name and a serial number.") % {
-                    "role": role})
+                    "role": str(Robot.Role(role).label).lower()})
             row.robots.append(robot)
     if len(row.robots) < len(ROBOT_ROLES):
         row.warnings.append(_("R3: a team registers a primary and a backup robot before the draw."))
@@ -206,7 +207,9 @@ def _import_row(season: Season, row: ImportRow, actor) -> None:
         differ = [f for f in IDENTITY if data[f] and str(getattr(team, f)) != data[f]]
         if differ:
             row.warnings.append(_("Known team: its %(fields)s in the file differ from the league's "
-                                  "records, which are kept.") % {"fields": ", ".join(differ)})
+                                  "records, which are kept.") % {
+                "fields": pgettext("list separator", ", ").join(
+                    str(Team._meta.get_field(f).verbose_name) for f in differ)})
     entry = services.entry_apply(season=season, team=team, actor=actor)
     for name, role in row.members:
         services.member_add(entry=entry, name=name, role=role, actor=actor)

@@ -45,10 +45,28 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         """UserFactory(role=roles.REFEREE): the staff group (an organizer is also admin staff)."""
         if extracted:
+            ensure_roles()
             self.groups.add(AuthGroup.objects.get(name=extracted))
             self.is_staff = self.is_staff or extracted == roles.ORGANIZER
         self.save()
         self._league_roles = None
+
+
+def ensure_roles() -> None:
+    """The role groups come from migration 0002; a transactional test's flush (in a test that
+    ran before on the same database) empties them: put them back with the migration's
+    permissions."""
+    import importlib
+
+    from django.contrib.auth.models import Permission
+
+    if AuthGroup.objects.filter(name__in=roles.ALL).count() == len(roles.ALL):
+        return
+    role_permissions = importlib.import_module("league.migrations.0002_roles").ROLE_PERMISSIONS
+    for role, codenames in role_permissions.items():
+        group, _ = AuthGroup.objects.get_or_create(name=role)
+        group.permissions.set(Permission.objects.filter(
+            codename__in=codenames, content_type__app_label__in=["league", "auth"]))
 
 
 class SeasonFactory(factory.django.DjangoModelFactory):

@@ -209,3 +209,53 @@ def test_catalog_covers_every_marked_string(tmp_path):
     fresh = {e.key for e in parse_po(copy / "league/locale/zh_Hant/LC_MESSAGES/django.po")[1]
              if "fuzzy" in e.flags or not all(s.strip() for s in e.msgstr.values())}
     assert fresh == set(), f"new strings to translate: {sorted(fresh)[:20]}"
+
+
+def test_dates_follow_the_language():
+    """Dates are written in the reader's order: "Fri 27 Nov, 14:00", "11月27日（星期五） 14:00"."""
+    import datetime as dt
+
+    from league.datefmt import date_format
+
+    moment = dt.datetime(2026, 11, 27, 14, 0)
+    expected = {"en": "Fri 27 Nov, 14:00", "zh-hant": "11月27日（星期五） 14:00",
+                "zh-hans": "11月27日（星期五） 14:00"}
+    for lang, text in expected.items():
+        with translation.override(lang):
+            assert date_format(moment, "D j M, H:i") == text
+    with translation.override("zh-hans"):
+        assert date_format(moment.date(), "l j F Y") == "2026年11月27日 星期五"
+    with pytest.raises(ValueError):
+        date_format(moment, "j/n")  # a format missing from the catalogs is refused
+
+
+def test_every_date_format_the_pages_use_is_translatable():
+    from league.datefmt import FORMATS
+
+    used = set()
+    for path in (ROOT / "templates").rglob("*.html"):
+        used |= set(re.findall(r'\|ldate:"([^"]+)"', path.read_text(encoding="utf-8")))
+    for path in (ROOT / "league").rglob("*.py"):
+        used |= set(re.findall(r'date_format\([^,]+, "([^"]+)"\)', path.read_text(encoding="utf-8")))
+    assert len(used) >= 8
+    assert used <= set(FORMATS)
+    plain = [str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html")
+             if re.search(r'\|date:"[^"]*[DlMFNEb][^"]*"', p.read_text(encoding="utf-8"))]
+    assert plain == [], "month or weekday names in a fixed English order: use |ldate"
+
+
+def test_every_audit_action_has_a_label():
+    """The audit trail shows what happened in words, not the stored code (season_phase, draw_run)."""
+    from league.models import Entry
+    from league.models.audit import ACTION_LABELS
+
+    codes = set()
+    for path in (ROOT / "league").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for call in re.finditer(r"audit\((?:[^()]|\([^()]*\))*\)", text):
+            codes |= set(re.findall(r'action="(\w+)"', call.group(0)))
+    codes |= {f"entry_{status}" for status in Entry.Status.values}
+    assert {"draw_run", "season_phase", "round_recorded"} <= codes
+    assert codes - set(ACTION_LABELS) == set()
+    with translation.override("zh-hant"):
+        assert str(ACTION_LABELS["draw_run"]) == "已進行小組抽籤"

@@ -10,9 +10,24 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AuditEvent
+from ..models.audit import ACTION_LABELS
 from .base import ReadOnlyAdmin
 
 ADMIN_OBJECTS = {"season", "entry", "match", "team", "failurereport", "replacement", "robot", "placing"}
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """The action codes met so far, by their labels; the URL keeps the code (?action=draw_run)."""
+
+    title = _("what")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        codes = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
+        return sorted(((c, str(ACTION_LABELS.get(c, c))) for c in codes), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
 
 
 class ObjectTypeFilter(admin.SimpleListFilter):
@@ -29,15 +44,15 @@ class ObjectTypeFilter(admin.SimpleListFilter):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["when", "who", "action", "object_link", "change", "reason"]
-    list_filter = ["action", "season", ("actor", admin.RelatedOnlyFieldListFilter), ObjectTypeFilter,
+    list_display = ["when", "who", "what", "object_link", "change", "reason"]
+    list_filter = [ActionFilter, "season", ("actor", admin.RelatedOnlyFieldListFilter), ObjectTypeFilter,
                    ("at", admin.DateFieldListFilter)]
     search_fields = ["object_repr", "reason", "action", "actor__username"]
     date_hierarchy = "at"
     list_select_related = ["actor", "season"]
     list_per_page = 50
     actions = None
-    fields = ["at", "actor", "season", "action", "object_type", "object_id", "object_link", "from_state",
+    fields = ["at", "actor", "season", "what_code", "object_type", "object_id", "object_link", "from_state",
               "to_state", "reason", "data_pretty"]
     readonly_fields = fields
 
@@ -52,6 +67,16 @@ class AuditEventAdmin(ReadOnlyAdmin):
     @admin.display(description=_("who"), ordering="actor__username")
     def who(self, obj):
         return obj.actor.get_username() if obj.actor_id else _("system")
+
+    @admin.display(description=_("what"), ordering="action")
+    def what(self, obj):
+        return obj.action_label
+
+    @admin.display(description=_("what"))
+    def what_code(self, obj):
+        if obj.action_label == obj.action:
+            return format_html("<code>{}</code>", obj.action)
+        return format_html("{} <code>{}</code>", obj.action_label, obj.action)
 
     @admin.display(description=_("object"), ordering="object_repr")
     def object_link(self, obj):

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .. import services
+from ..datefmt import date_format
 from ..errors import RuleViolation
 from ..forms.admin import MatchRefereesForm
 from ..models import AllowanceUse, Match, Round
@@ -118,7 +119,8 @@ class MatchAdmin(AuditHistoryMixin, admin.ModelAdmin):
         if not obj.scheduled_at:
             return "–"
         at = obj.scheduled_at.astimezone(obj.season.tz)
-        return format_html('<span class="nowrap">{}</span> {}', f"{at:%a %Y-%m-%d %H:%M}", at.tzname())
+        return format_html('<span class="nowrap">{}</span> {}', date_format(at, "D Y-m-d H:i"),
+                           at.tzname())
 
     @admin.display(description=_("red corner"), ordering="red__team__name_en")
     def red_team(self, obj):

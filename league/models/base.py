@@ -1,5 +1,7 @@
 """Small helpers shared by the models."""
 from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 def choices_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
@@ -7,5 +9,7 @@ def choices_check(field: str, choices: type[models.TextChoices], name: str) -> m
     return models.CheckConstraint(
         condition=models.Q(**{f"{field}__in": choices.values}),
         name=name,
-        violation_error_message=f"{field} must be one of {', '.join(choices.values)}.",
+        # Lazy, so it shows in the user's language; in English it equals the migrations' text.
+        violation_error_message=format_lazy(_("{field} must be one of {values}."),
+                                            field=field, values=", ".join(choices.values)),
     )

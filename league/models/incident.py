@@ -20,20 +20,23 @@ class FailureStatus(models.TextChoices):
 class FailureReport(models.Model):
     Status = FailureStatus
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="failure_reports")
-    robot = models.ForeignKey(Robot, on_delete=models.CASCADE, related_name="failure_reports")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="failure_reports",
+                              verbose_name=_("entry"))
+    robot = models.ForeignKey(Robot, on_delete=models.CASCADE, related_name="failure_reports",
+                              verbose_name=_("robot"))
     match = models.ForeignKey(Match, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="failure_reports")
+                              related_name="failure_reports", verbose_name=_("match"))
     description = models.TextField(_("description"), max_length=2000)
     irreversible = models.BooleanField(_("irreversible"), default=False)
     status = models.CharField(_("decision"), max_length=10, choices=Status.choices,
                               default=Status.PENDING)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="failure_reports_filed")
-    filed_at = models.DateTimeField(auto_now_add=True)
+                                 related_name="failure_reports_filed", verbose_name=_("filed by"))
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="failure_reports_decided")
-    decided_at = models.DateTimeField(null=True, blank=True)
+                                   null=True, blank=True, related_name="failure_reports_decided",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
 
     class Meta:
@@ -61,14 +64,18 @@ class Replacement(models.Model):
 
     entry = models.OneToOneField(
         Entry, on_delete=models.CASCADE, related_name="replacement",
-        error_messages={"unique": _("R4: a team's primary may be replaced only once.")})
+        error_messages={"unique": _("R4: a team's primary may be replaced only once.")},
+        verbose_name=_("entry"))
     failure_report = models.OneToOneField(FailureReport, on_delete=models.RESTRICT,
-                                          related_name="replacement")
-    old_robot = models.ForeignKey(Robot, on_delete=models.RESTRICT, related_name="+")
-    new_robot = models.ForeignKey(Robot, on_delete=models.RESTRICT, related_name="+")
+                                          related_name="replacement",
+                                          verbose_name=_("failure report"))
+    old_robot = models.ForeignKey(Robot, on_delete=models.RESTRICT, related_name="+",
+                                  verbose_name=_("replaced robot"))
+    new_robot = models.ForeignKey(Robot, on_delete=models.RESTRICT, related_name="+",
+                                  verbose_name=_("replacement robot"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("replacement")

@@ -69,10 +69,11 @@ class Match(models.Model):
     }
     DONE = (Status.FINISHED, Status.FORFEITED)
 
-    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="matches")
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="matches",
+                               verbose_name=_("season"))
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
     group = models.ForeignKey(Group, on_delete=models.CASCADE, null=True, blank=True,
-                              related_name="matches")
+                              related_name="matches", verbose_name=_("group"))
     slot = models.CharField(_("slot"), max_length=8, help_text=_("A1-D6, QF1-QF4, SF1, SF2, 3P, F"))
     day = models.PositiveSmallIntegerField(_("match day"), null=True, blank=True)
     red = models.ForeignKey(Entry, on_delete=models.RESTRICT, null=True, blank=True,
@@ -81,11 +82,13 @@ class Match(models.Model):
                              related_name="blue_matches", verbose_name=_("blue corner"))
     # The bracket slots this match feeds (R14).
     winner_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="fed_by_winner")
-    winner_to_corner = models.CharField(max_length=4, choices=Corner.choices, blank=True)
+                                  related_name="fed_by_winner", verbose_name=_("winner goes to"))
+    winner_to_corner = models.CharField(_("winner's corner there"), max_length=4,
+                                        choices=Corner.choices, blank=True)
     loser_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="fed_by_loser")
-    loser_to_corner = models.CharField(max_length=4, choices=Corner.choices, blank=True)
+                                 related_name="fed_by_loser", verbose_name=_("loser goes to"))
+    loser_to_corner = models.CharField(_("loser's corner there"), max_length=4,
+                                       choices=Corner.choices, blank=True)
     ring = models.CharField(_("ring"), max_length=40, blank=True)
     scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
@@ -94,24 +97,25 @@ class Match(models.Model):
                                       related_name="assigned_matches",
                                       verbose_name=_("assigned referees"))
     red_robot = models.ForeignKey(Robot, on_delete=models.RESTRICT, null=True, blank=True,
-                                  related_name="+")
+                                  related_name="+", verbose_name=_("red robot"))
     blue_robot = models.ForeignKey(Robot, on_delete=models.RESTRICT, null=True, blank=True,
-                                   related_name="+")
+                                   related_name="+", verbose_name=_("blue robot"))
     red_seal = models.CharField(_("red battery seal"), max_length=32, blank=True)
     blue_seal = models.CharField(_("blue battery seal"), max_length=32, blank=True)
     winner = models.ForeignKey(Entry, on_delete=models.RESTRICT, null=True, blank=True,
-                               related_name="won_matches")
-    red_rounds = models.PositiveSmallIntegerField(default=0)
-    blue_rounds = models.PositiveSmallIntegerField(default=0)
+                               related_name="won_matches", verbose_name=_("winner"))
+    red_rounds = models.PositiveSmallIntegerField(_("red rounds won"), default=0)
+    blue_rounds = models.PositiveSmallIntegerField(_("blue rounds won"), default=0)
     method = models.CharField(_("method"), max_length=10, choices=Method.choices, blank=True)
     result_note = models.CharField(_("result note"), max_length=300, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                      null=True, blank=True, related_name="+")
-    signed_off_at = models.DateTimeField(null=True, blank=True)
+                                      null=True, blank=True, related_name="+",
+                                      verbose_name=_("signed off by"))
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
     # Optimistic locking: every change bumps it; a stale form is refused.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["season", "scheduled_at", "slot"]
@@ -202,7 +206,8 @@ class Round(models.Model):
     MAX_POINTS = ROUND_MAX_POINTS
     MAX_COUNT = ROUND_MAX_COUNT
 
-    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="rounds")
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="rounds",
+                              verbose_name=_("match"))
     number = models.PositiveSmallIntegerField(_("round"))
     winner = models.CharField(_("winner"), max_length=4, choices=Corner.choices)
     method = models.CharField(_("method"), max_length=10,
@@ -214,8 +219,9 @@ class Round(models.Model):
     red_fouls = models.PositiveSmallIntegerField(_("red fouls"), default=0)
     blue_fouls = models.PositiveSmallIntegerField(_("blue fouls"), default=0)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["match", "number"]
@@ -259,14 +265,16 @@ class AllowanceUse(models.Model):
 
     LIMITS = {Kind.MANUAL_RESET: 2, Kind.TACTICAL_TIMEOUT: 2, Kind.EMERGENCY_REPAIR: 1}
 
-    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="allowances")
-    corner = models.CharField(max_length=4, choices=Corner.choices)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    seq = models.PositiveSmallIntegerField()
-    round_number = models.PositiveSmallIntegerField()
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="allowances",
+                              verbose_name=_("match"))
+    corner = models.CharField(_("corner"), max_length=4, choices=Corner.choices)
+    kind = models.CharField(_("allowance"), max_length=20, choices=Kind.choices)
+    seq = models.PositiveSmallIntegerField(_("use number"))
+    round_number = models.PositiveSmallIntegerField(_("round"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["match", "recorded_at", "id"]

@@ -18,12 +18,15 @@ class Placing(models.Model):
     edit of the season's rewards does not rewrite history.
     """
 
-    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="placings")
-    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="placing")
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="placings",
+                               verbose_name=_("season"))
+    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="placing",
+                                 verbose_name=_("entry"))
     place = models.PositiveSmallIntegerField(_("place"), choices=Reward.Place.choices)
     reward_description = models.CharField(_("reward"), max_length=200, blank=True)
-    reward_value = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
-    reward_currency = models.CharField(max_length=3, blank=True)
+    reward_value = models.DecimalField(_("reward value"), max_digits=14, decimal_places=2,
+                                       default=Decimal("0"))
+    reward_currency = models.CharField(_("reward currency"), max_length=3, blank=True)
 
     class Meta:
         ordering = ["season", "place", "entry__team__name_en"]

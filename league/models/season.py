@@ -35,7 +35,7 @@ class Season(models.Model):
     # Phases move only forward, one step at a time (see services.season).
     PHASE_ORDER = [p.value for p in Phase]
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=120)
     name_zh = models.CharField(_("Chinese name"), max_length=120, blank=True)
     city = models.CharField(_("city"), max_length=80)
@@ -62,8 +62,8 @@ class Season(models.Model):
     draw_seed = models.BigIntegerField(_("draw seed"), null=True, blank=True)
     knockout_seed = models.BigIntegerField(_("quarterfinal draw seed"), null=True, blank=True)
     # Bumped by every service that changes what the public sees: ETags of live pages.
-    version = models.PositiveBigIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveBigIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-starts_on"]
@@ -118,7 +118,8 @@ class Reward(models.Model):
         FOURTH = 4, _("Fourth place")
         QUARTERFINALIST = 5, _("Places 5-8 (quarterfinalists)")
 
-    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="rewards")
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="rewards",
+                               verbose_name=_("season"))
     place = models.PositiveSmallIntegerField(_("place"), choices=Place.choices)
     description = models.CharField(_("description"), max_length=200)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2,
@@ -142,7 +143,8 @@ class Reward(models.Model):
 
 
 class Group(models.Model):
-    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="groups")
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="groups",
+                               verbose_name=_("season"))
     name = models.CharField(_("group"), max_length=1)
 
     class Meta:

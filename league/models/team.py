@@ -22,7 +22,7 @@ class Team(models.Model):
 
     Kind = TeamKind
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_zh = models.CharField(_("name (Chinese)"), max_length=120)
     organization = models.CharField(_("organization"), max_length=160)
@@ -69,8 +69,10 @@ class Entry(models.Model):
         Status.WITHDRAWN: set(),
     }
 
-    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="entries")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="entries")
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="entries",
+                               verbose_name=_("season"))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="entries",
+                             verbose_name=_("team"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.APPLIED)
     status_reason = models.CharField(_("reason"), max_length=300, blank=True)
@@ -79,10 +81,10 @@ class Entry(models.Model):
     pot = models.PositiveSmallIntegerField(_("pot"), null=True, blank=True,
                                            validators=[MinValueValidator(1), MaxValueValidator(4)])
     group = models.ForeignKey(Group, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="entries")
+                              related_name="entries", verbose_name=_("group"))
     # Drawing of lots by the organizer, the last tie-breaker of R12 (lower ranks higher).
     lot = models.PositiveSmallIntegerField(_("lot"), null=True, blank=True)
-    applied_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
 
     class Meta:
         ordering = ["season", "seed", "team__name_en"]
@@ -126,7 +128,8 @@ class TeamMember(models.Model):
     MIN_ROSTER = 3
     MAX_ROSTER = 10
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="members")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="members",
+                              verbose_name=_("entry"))
     name = models.CharField(_("name"), max_length=120)
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
 
@@ -163,8 +166,10 @@ class Robot(models.Model):
     DEFAULT_MODEL = "EngineAI T800"
 
     # season is the entry's season, kept here so the database can hold a serial to one team.
-    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="robots")
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="robots")
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="robots",
+                               verbose_name=_("season"))
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="robots",
+                              verbose_name=_("entry"))
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     model = models.CharField(_("model"), max_length=80, default=DEFAULT_MODEL)
     serial = models.CharField(_("serial number"), max_length=64)

@@ -6,11 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django import template
-from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from league.datefmt import date_format
 from league.models import Entry, Team
 
 register = template.Library()
@@ -60,8 +60,8 @@ def venue_time(value: dt.datetime | None, season, style: str = "time"):
     if value is None:
         return format_html('<span class="muted">{}</span>', _("Time to be announced"))
     local = value.astimezone(season.tz)
-    fmt = {"time": "H:i", "day": "D j M, H:i", "date": "D j M Y"}[style]
-    text = formats.date_format(local, fmt)
+    fmt = {"time": None, "day": "D j M, H:i", "date": "D j M Y"}[style]
+    text = date_format(local, fmt) if fmt else f"{local:%H:%M}"
     if style == "date":
         return format_html('<time datetime="{}">{}</time>', local.date().isoformat(), text)
     return format_html(

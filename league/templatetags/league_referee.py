@@ -87,11 +87,11 @@ def audit_summary(event, match) -> str:
         return _allowance(event)
     describe = ACTIONS.get(event.action)
     if describe is None:
-        return event.action.replace("_", " ")
+        return event.action_label
     try:
         return describe(event, match)
     except (KeyError, TypeError, ValueError):
-        return event.action.replace("_", " ")
+        return event.action_label
 
 
 @register.filter

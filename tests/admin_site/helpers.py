@@ -86,15 +86,3 @@ def season_at(client, state: str) -> Season:
     return season
 
 
-def ensure_roles() -> None:
-    """The role groups come from migration 0002; a transactional test's flush (in a test that ran
-    before) empties them, so a browser test puts them back, with the permissions the migration gives."""
-    import importlib
-
-    from django.contrib.auth.models import Group, Permission
-
-    role_permissions = importlib.import_module("league.migrations.0002_roles").ROLE_PERMISSIONS
-    for role, codenames in role_permissions.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.set(Permission.objects.filter(codename__in=codenames,
-                                                        content_type__app_label__in=["league", "auth"]))

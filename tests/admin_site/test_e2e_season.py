@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 
 from league.models import Entry, Placing, Season
 from tests import factories
+from tests.factories import ensure_roles
 
-from .helpers import ensure_roles, finish_knockout, play_group_stage
+from .helpers import finish_knockout, play_group_stage
 from .test_import import catalogue_rows, csv_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -309,7 +309,7 @@ def test_the_entry_page_shows_its_history(org, organizer):
     entry = season.entries.get()
     page = org.get(entry_page(entry)).content.decode()
     assert "Audit trail" in page
-    assert "entry_qualified" in page and "robot_registered" in page and "member_added" in page
+    assert "<td>Qualified</td>" in page and "Robot registered" in page and "Team member added" in page
     history = org.get(reverse("admin:league_entry_history", args=[entry.pk])).content.decode()
-    assert "entry_audition_passed" in history
+    assert "<td>Audition passed</td>" in history
     assert Season.objects.filter(pk=season.pk).exists()

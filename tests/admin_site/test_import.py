@@ -113,7 +113,7 @@ def test_r2_a_known_team_keeps_its_identity(org):
     rows[0][2] = "SUSTech"
     preview = upload(org, season, "t.csv", csv_bytes(rows))
     assert preview.context["rows"][0].existing_team
-    assert "its organization, registration_number in the file differ" in preview.content.decode()
+    assert "its organization, legal registration number in the file differ" in preview.content.decode()
     confirm(org, season, preview.context["token"])
     assert Team.objects.count() == 1 and season.entries.get().team == existing
     existing.refresh_from_db()
