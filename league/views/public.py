@@ -188,54 +188,43 @@ def _match_stamp(slug: str, slot: str) -> read.Stamp:
     return stamp
 
 
-@require_safe
-def match(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
-    stamp = _match_stamp(slug, slot)
+def _match_view(kind: str, template: str, reader: Callable[[str, str], dict], *, nav: str = ""):
+    """A match's page and its live fragment (``template#live``), both conditional and cached."""
 
-    def build() -> str:
-        detail = read.match_detail(slug=slug, slot=slot)
-        return _render(request, "public/match.html", {
-            "season": detail.season, "detail": detail, "m": detail.match, "nav": "schedule",
-            "live_etag": etag_for(stamp, "match-live")})
+    def page(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
+        stamp = _match_stamp(slug, slot)
 
-    return conditional(request, stamp=stamp, kind="match", build=build, page=True)
+        def build() -> str:
+            return _render(request, template, {**reader(slug, slot), "nav": nav,
+                                               "live_etag": etag_for(stamp, f"{kind}-live")})
 
+        return conditional(request, stamp=stamp, kind=kind, build=build, page=True)
 
-@require_safe
-def match_live(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
-    stamp = _match_stamp(slug, slot)
+    def live(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
+        stamp = _match_stamp(slug, slot)
 
-    def build() -> str:
-        detail = read.match_detail(slug=slug, slot=slot)
-        return _render(request, "public/match.html#live",
-                       {"season": detail.season, "detail": detail, "m": detail.match})
+        def build() -> str:
+            return _render(request, f"{template}#live", reader(slug, slot))
 
-    return conditional(request, stamp=stamp, kind="match-live", build=build, page=False, poll=True)
+        return conditional(request, stamp=stamp, kind=f"{kind}-live", build=build, page=False,
+                           poll=True)
 
-
-@require_safe
-def overlay(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
-    stamp = _match_stamp(slug, slot)
-
-    def build() -> str:
-        view = read.overlay_for(slug=slug, slot=slot)
-        return _render(request, "public/overlay.html", {
-            "season": view.season, "o": view, "m": view.match,
-            "live_etag": etag_for(stamp, "overlay-live")})
-
-    return conditional(request, stamp=stamp, kind="overlay", build=build, page=True)
+    page.__name__, live.__name__ = kind, f"{kind}_live"
+    return require_safe(page), require_safe(live)
 
 
-@require_safe
-def overlay_live(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
-    stamp = _match_stamp(slug, slot)
+def _match_context(slug: str, slot: str) -> dict:
+    detail = read.match_detail(slug=slug, slot=slot)
+    return {"season": detail.season, "detail": detail, "m": detail.match}
 
-    def build() -> str:
-        view = read.overlay_for(slug=slug, slot=slot)
-        return _render(request, "public/overlay.html#live", {"season": view.season, "o": view,
-                                                              "m": view.match})
 
-    return conditional(request, stamp=stamp, kind="overlay-live", build=build, page=False, poll=True)
+def _overlay_context(slug: str, slot: str) -> dict:
+    view = read.overlay_for(slug=slug, slot=slot)
+    return {"season": view.season, "o": view, "m": view.match}
+
+
+match, match_live = _match_view("match", "public/match.html", _match_context, nav="schedule")
+overlay, overlay_live = _match_view("overlay", "public/overlay.html", _overlay_context)
 
 
 @require_safe
