@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from decimal import Decimal
+from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -63,6 +64,24 @@ def _not_found(what: str) -> JsonResponse:
 
 def _season_stamp(slug: str) -> read.Stamp | None:
     return stamp_of(("season", slug), lambda: read.season_stamp(slug=slug))
+
+
+def season_feed(kind: str):
+    """A season's feed endpoint from ``build(season) -> dict``: 404 for an unknown season, else
+    the JSON document under the season's ETag (built only when the client lacks it)."""
+
+    def wrap(build: Callable[[Season], dict]) -> Callable[..., HttpResponse]:
+        @require_safe
+        @wraps(build)
+        def view(request: HttpRequest, slug: str) -> HttpResponse:
+            stamp = _season_stamp(slug)
+            if stamp is None:
+                return _not_found("season")
+            return _respond(request, stamp, kind, lambda: build(Season.objects.get(pk=stamp.pk)))
+
+        return view
+
+    return wrap
 
 
 # --- Serializers: plain dicts, one shape per schema in league/openapi.py -------------------------
@@ -168,110 +187,78 @@ def seasons(request: HttpRequest) -> HttpResponse:
     return _respond(request, stamp_of(("league",), read.archive_stamp), "seasons", build)
 
 
-@require_safe
-def season(request: HttpRequest, slug: str) -> HttpResponse:
-    stamp = _season_stamp(slug)
-    if stamp is None:
-        return _not_found("season")
-
-    def build() -> dict:
-        s = Season.objects.get(pk=stamp.pk)
-        overview = read.season_overview(season=s)
-        return {**season_summary(s),
-                "rewards": [reward_data(r) for r in overview.rewards],
-                "placings": [{"place": p.place, "team": entry_team(p.entry),
-                              "reward": {"description": p.reward_description,
-                                         "value": p.reward_value, "currency": p.reward_currency}}
-                             for p in overview.placings],
-                "live": [m.slot for m in overview.live],
-                "matches_total": overview.matches_total, "matches_done": overview.matches_done}
-
-    return _respond(request, stamp, "season", build)
+@season_feed("season")
+def season(s: Season) -> dict:
+    overview = read.season_overview(season=s)
+    return {**season_summary(s),
+            "rewards": [reward_data(r) for r in overview.rewards],
+            "placings": [{"place": p.place, "team": entry_team(p.entry),
+                          "reward": {"description": p.reward_description,
+                                     "value": p.reward_value, "currency": p.reward_currency}}
+                         for p in overview.placings],
+            "live": [m.slot for m in overview.live],
+            "matches_total": overview.matches_total, "matches_done": overview.matches_done}
 
 
-@require_safe
-def groups(request: HttpRequest, slug: str) -> HttpResponse:
-    stamp = _season_stamp(slug)
-    if stamp is None:
-        return _not_found("season")
-
-    def build() -> dict:
-        s = Season.objects.get(pk=stamp.pk)
-        tables = read.season_groups(season=s)
-        slug_of = {row.entry.pk: row.entry.team.slug for t in tables for row in t.rows}
-        return {"season": s.slug, "groups": [{
-            "name": t.group.name,
-            "complete": t.complete,
-            "lots_needed": [[slug_of[pk] for pk in block] for block in t.lots_needed],
-            "standings": [{
-                "position": row.position, "team": entry_team(row.entry), "played": row.played,
-                "won": row.won, "lost": row.lost, "points": row.points,
-                "rounds_won": row.rounds_won, "rounds_lost": row.rounds_lost,
-                "round_difference": row.round_diff, "ko_round_wins": row.ko_wins,
-                "points_for": row.points_for, "points_against": row.points_against,
-                "point_difference": row.point_diff, "fouls_and_resets": row.discipline,
-                "separated_by": row.separated_by, "lots_needed": row.lots_needed,
-            } for row in t.rows],
-            "matches": [m.slot for m in t.matches],
-        } for t in tables]}
-
-    return _respond(request, stamp, "groups", build)
+@season_feed("groups")
+def groups(s: Season) -> dict:
+    tables = read.season_groups(season=s)
+    slug_of = {row.entry.pk: row.entry.team.slug for t in tables for row in t.rows}
+    return {"season": s.slug, "groups": [{
+        "name": t.group.name,
+        "complete": t.complete,
+        "lots_needed": [[slug_of[pk] for pk in block] for block in t.lots_needed],
+        "standings": [{
+            "position": row.position, "team": entry_team(row.entry), "played": row.played,
+            "won": row.won, "lost": row.lost, "points": row.points,
+            "rounds_won": row.rounds_won, "rounds_lost": row.rounds_lost,
+            "round_difference": row.round_diff, "ko_round_wins": row.ko_wins,
+            "points_for": row.points_for, "points_against": row.points_against,
+            "point_difference": row.point_diff, "fouls_and_resets": row.discipline,
+            "separated_by": row.separated_by, "lots_needed": row.lots_needed,
+        } for row in t.rows],
+        "matches": [m.slot for m in t.matches],
+    } for t in tables]}
 
 
-@require_safe
-def bracket(request: HttpRequest, slug: str) -> HttpResponse:
-    stamp = _season_stamp(slug)
-    if stamp is None:
-        return _not_found("season")
+@season_feed("bracket")
+def bracket(s: Season) -> dict:
+    view = read.bracket_for(season=s)
+    slots = [slot for _title, pairs in view.columns for pair in pairs for slot in pair]
+    if view.third_place:
+        slots.append(view.third_place)
 
-    def build() -> dict:
-        s = Season.objects.get(pk=stamp.pk)
-        view = read.bracket_for(season=s)
-        slots = [slot for _title, pairs in view.columns for pair in pairs for slot in pair]
-        if view.third_place:
-            slots.append(view.third_place)
+    def slot_data(b) -> dict:
+        m = b.match
+        feeds = {"winner_to": None, "loser_to": None}
+        for kind, (target, corner) in (("winner_to", bracket_rules.FEEDS.get(b.slot, (None, None))),
+                                       ("loser_to", bracket_rules.LOSER_FEEDS.get(
+                                           b.slot, (None, None)))):
+            if target and (target != bracket_rules.THIRD or s.third_place_match):
+                feeds[kind] = {"slot": target, "corner": corner}
+        base = {"slot": b.slot, **feeds}
+        if m is None:
+            return {**base, "status": None, "scheduled_at": None, "ring": None,
+                    "red": {"team": None, "waiting_for": b.red_waiting, "rounds_won": 0},
+                    "blue": {"team": None, "waiting_for": b.blue_waiting, "rounds_won": 0},
+                    "winner": None, "method": None}
+        return {**base, "status": m.status, "scheduled_at": _when(m.scheduled_at),
+                "ring": m.ring or None,
+                "red": {"team": entry_team(m.red), "waiting_for": b.red_waiting or None,
+                        "rounds_won": m.red_rounds},
+                "blue": {"team": entry_team(m.blue), "waiting_for": b.blue_waiting or None,
+                         "rounds_won": m.blue_rounds},
+                "winner": _winner(m), "method": m.method or None}
 
-        def slot_data(b) -> dict:
-            m = b.match
-            feeds = {"winner_to": None, "loser_to": None}
-            for kind, (target, corner) in (("winner_to", bracket_rules.FEEDS.get(b.slot, (None, None))),
-                                           ("loser_to", bracket_rules.LOSER_FEEDS.get(
-                                               b.slot, (None, None)))):
-                if target and (target != bracket_rules.THIRD or s.third_place_match):
-                    feeds[kind] = {"slot": target, "corner": corner}
-            base = {"slot": b.slot, **feeds}
-            if m is None:
-                return {**base, "status": None, "scheduled_at": None, "ring": None,
-                        "red": {"team": None, "waiting_for": b.red_waiting, "rounds_won": 0},
-                        "blue": {"team": None, "waiting_for": b.blue_waiting, "rounds_won": 0},
-                        "winner": None, "method": None}
-            return {**base, "status": m.status, "scheduled_at": _when(m.scheduled_at),
-                    "ring": m.ring or None,
-                    "red": {"team": entry_team(m.red), "waiting_for": b.red_waiting or None,
-                            "rounds_won": m.red_rounds},
-                    "blue": {"team": entry_team(m.blue), "waiting_for": b.blue_waiting or None,
-                             "rounds_won": m.blue_rounds},
-                    "winner": _winner(m), "method": m.method or None}
-
-        return {"season": s.slug, "drawn": view.drawn, "slots": [slot_data(b) for b in slots],
-                "champion": entry_team(view.champion.entry) if view.champion else None,
-                "belt": reward_data(view.belt) if view.belt else None}
-
-    return _respond(request, stamp, "bracket", build)
+    return {"season": s.slug, "drawn": view.drawn, "slots": [slot_data(b) for b in slots],
+            "champion": entry_team(view.champion.entry) if view.champion else None,
+            "belt": reward_data(view.belt) if view.belt else None}
 
 
-@require_safe
-def matches(request: HttpRequest, slug: str) -> HttpResponse:
-    stamp = _season_stamp(slug)
-    if stamp is None:
-        return _not_found("season")
-
-    def build() -> dict:
-        s = Season.objects.get(pk=stamp.pk)
-        return {"season": s.slug, "matches": [match_data(m, s, list(m.rounds.all()))
-                                              for m in read.season_matches(season=s)]}
-
-    return _respond(request, stamp, "matches", build)
+@season_feed("matches")
+def matches(s: Season) -> dict:
+    return {"season": s.slug, "matches": [match_data(m, s, list(m.rounds.all()))
+                                          for m in read.season_matches(season=s)]}
 
 
 @require_safe
@@ -301,22 +288,14 @@ def match(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
     return _respond(request, stamp, "match", build)
 
 
-@require_safe
-def season_teams(request: HttpRequest, slug: str) -> HttpResponse:
-    stamp = _season_stamp(slug)
-    if stamp is None:
-        return _not_found("season")
-
-    def build() -> dict:
-        s = Season.objects.get(pk=stamp.pk)
-        return {"season": s.slug, "teams": [{
-            "team": entry_team(e), "status": e.status, "seed": e.seed, "pot": e.pot,
-            "group": e.group.name if e.group_id else None,
-            "robots": [robot_data(r) for r in e.robots.all()],
-            "members": [{"name": mb.name, "role": mb.role} for mb in e.members.all()],
-        } for e in read.season_entries(season=s)]}
-
-    return _respond(request, stamp, "season-teams", build)
+@season_feed("season-teams")
+def season_teams(s: Season) -> dict:
+    return {"season": s.slug, "teams": [{
+        "team": entry_team(e), "status": e.status, "seed": e.seed, "pot": e.pot,
+        "group": e.group.name if e.group_id else None,
+        "robots": [robot_data(r) for r in e.robots.all()],
+        "members": [{"name": mb.name, "role": mb.role} for mb in e.members.all()],
+    } for e in read.season_entries(season=s)]}
 
 
 @require_safe
