@@ -86,7 +86,9 @@ def finish(match: Match, actor=None, winner: str = "red") -> Match:
 def round_data(match: Match, number: int = 1, **overrides) -> dict:
     data = {"expected_version": match.version, "number": number, "winner": "red", "method": "points",
             "red_points": 12, "blue_points": 7, "red_knockdowns": 0, "blue_knockdowns": 1,
-            "red_fouls": 0, "blue_fouls": 2}
+            "red_fouls": 0, "blue_fouls": 2,
+            # the deciding round's second step, taken at once (tested in test_safety_nets.py)
+            "confirm_deciding": "1"}
     data.update(overrides)
     return data
 
