@@ -116,14 +116,15 @@ def fold(events: list[Event] | tuple[Event, ...], *, round_ms: int, now_ms: int)
             break
         last_seq = ev.seq
         at = max(ev.at_ms, since) if running else ev.at_ms
+        stopped = any(e.countdown in STOPS_CLOCK for e in open_.values())
         if ev.kind == START and not started:
-            started = running = True
+            started = True
+            running = not stopped  # a timeout taken before the start holds the clock
             since = at
         elif ev.kind == PAUSE and running:
             elapsed += at - since
             running = False
-        elif ev.kind == RESUME and started and not running and not any(
-                e.countdown in STOPS_CLOCK for e in open_.values()):
+        elif ev.kind == RESUME and started and not running and not stopped:
             running = True
             since = at
         elif ev.kind == COUNTDOWN and ev.length_ms > 0 and not any(

@@ -81,6 +81,14 @@ def _append(match: Match, *, number: int, kind: str, actor, at, countdown: str =
     return event
 
 
+def _refuse_while_stopped(state: rules.ClockState) -> None:
+    stopping = [c for c in state.countdowns if c.kind in rules.STOPS_CLOCK]
+    if stopping:
+        raise RuleViolation("R17", _("End the %(what)s of the %(corner)s corner first.") % {
+            "what": str(ClockEvent.Countdown(stopping[0].kind).label).lower(),
+            "corner": str(Corner(stopping[0].corner).label).lower()})
+
+
 def clock_start(*, match: Match, actor) -> ClockEvent:
     """Start the round clock of the current round (R17)."""
     with transaction.atomic():
@@ -90,6 +98,7 @@ def clock_start(*, match: Match, actor) -> ClockEvent:
         if state.started:
             raise RuleViolation("R17", _("The clock of round %(n)d is already started: stop or "
                                          "resume it.") % {"n": number})
+        _refuse_while_stopped(state)
         return _append(match, number=number, kind=rules.START, actor=actor, at=at)
 
 
@@ -99,7 +108,9 @@ def clock_pause(*, match: Match, actor) -> ClockEvent:
         match = _lock_live(match, actor)
         at = timezone.now()
         number, state = current_state(match, at_ms=int(at.timestamp() * 1000))
-        if not state.running or state.time_up:
+        if state.time_up:
+            raise RuleViolation("R17", _("The round's time is over: record the round."))
+        if not state.running:
             raise RuleViolation("R17", _("The round clock is not running."))
         return _append(match, number=number, kind=rules.PAUSE, actor=actor, at=at)
 
@@ -116,11 +127,7 @@ def clock_resume(*, match: Match, actor) -> ClockEvent:
             raise RuleViolation("R17", _("The round clock is already running."))
         if state.time_up:
             raise RuleViolation("R17", _("The round's time is over: record the round."))
-        stopping = [c for c in state.countdowns if c.kind in rules.STOPS_CLOCK]
-        if stopping:
-            raise RuleViolation("R17", _("End the %(what)s of the %(corner)s corner first.") % {
-                "what": str(ClockEvent.Countdown(stopping[0].kind).label).lower(),
-                "corner": str(Corner(stopping[0].corner).label).lower()})
+        _refuse_while_stopped(state)
         return _append(match, number=number, kind=rules.RESUME, actor=actor, at=at)
 
 
@@ -135,15 +142,15 @@ def countdown_start(*, match: Match, kind: str, corner: str, actor,
         match = _lock_live(match, actor)
         at = timezone.now()
         number, state = current_state(match, at_ms=int(at.timestamp() * 1000))
+        use = None
+        if kind in ALLOWANCE_OF:  # R9 first: past the limit, that is what the referee hears
+            use = allowance_use(match=match, corner=corner, kind=ALLOWANCE_OF[kind],
+                                expected_version=expected_version, actor=actor)
         if state.open_countdown(kind, corner):
             raise RuleViolation("R17", _("The %(what)s of the %(corner)s corner is already "
                                          "counting.") % {
                 "what": str(ClockEvent.Countdown(kind).label).lower(),
                 "corner": str(Corner(corner).label).lower()})
-        use = None
-        if kind in ALLOWANCE_OF:
-            use = allowance_use(match=match, corner=corner, kind=ALLOWANCE_OF[kind],
-                                expected_version=expected_version, actor=actor)
         seconds = settings_for(match.season)[SECONDS_FIELD[kind]]
         return _append(match, number=number, kind=rules.COUNTDOWN, actor=actor, at=at,
                        countdown=kind, corner=corner, length_ms=seconds * 1000, allowance=use)
