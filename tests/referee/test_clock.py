@@ -12,7 +12,7 @@ from league.models import AllowanceUse, AuditEvent, Match
 from league.models.clock import ClockEvent, ClockSettings
 from league.selectors.clock import clock_state
 from league.services import clock
-from tests.referee.conftest import HTMX, body, check_in, go_live, round_data, url
+from tests.referee.conftest import HTMX, body, check_in, go_live, url
 
 pytestmark = pytest.mark.django_db
 

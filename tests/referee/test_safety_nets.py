@@ -3,7 +3,6 @@ last entry before sign-off, posts applied once, a provisional result until sign-
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.test import Client
 
