@@ -50,6 +50,10 @@ ACTION_LABELS = {
     "clock_settings_changed": _("Clock settings changed"),
     "entry_undone": _("Entry undone"),
     "bracket_reverted": _("Bracket advance reverted"),
+    "staff_created": _("Staff account created"),
+    "staff_changed": _("Staff account or roles changed"),
+    "staff_password_set": _("Staff password set"),
+    "staff_deleted": _("Staff account deleted"),
 }
 
 
