@@ -4,6 +4,7 @@ Development defaults are safe: DEBUG is off unless asked for, the database is a
 SQLite file unless DATABASE_URL names another one. Test overrides live in
 tests/conftest.py.
 """
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     "league",
 ]
 
@@ -53,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into its 429 answer
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,9 +105,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "referee:login"
 LOGIN_REDIRECT_URL = "referee:home"
 LOGOUT_REDIRECT_URL = "public:home"
+
+# Password guessing (django-axes, on /admin/login/ and /referee/login/): 5 failed sign-ins for
+# one user name from one address lock that pair for 15 minutes (a referee mistyping at the venue
+# does not lock out the others behind the same Wi-Fi address, and nobody can lock a referee out
+# from elsewhere). An organizer sees and removes lockouts in the admin (Axes: access attempts).
+# The address is REMOTE_ADDR: behind a proxy that is the proxy's, so the lock is per user name.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "league.views.login.lockout_response"
 
 # Stored in UTC; every season is shown in its own time zone (Season.time_zone).
 USE_TZ = True

@@ -3,11 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from ..views import referee as views
+from ..views.login import referee_login
 
 app_name = "referee"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html",
-                                                redirect_authenticated_user=True), name="login"),
+    path("login/", referee_login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("match/<int:pk>/", views.match_detail, name="match"),
