@@ -112,11 +112,14 @@ SCHEMAS = {
         "red": ref("CornerDetail"), "blue": ref("CornerDetail"),
         "rounds": array(ref("Round")),
         "season": STR,
-        "referees": array(STR),
-        "failures": array(obj({"team": nullable(ref("TeamRef")), "robot": ref("Robot"),
-                               "match": NULL_STR,
-                               "status": enum(["pending", "approved", "rejected"]),
-                               "irreversible": BOOL, "description": STR})),
+        "referees": {**array(STR), "description": 'Display names: the full name, or "Referee 1", '
+                     '"Referee 2"... (never a user name).'},
+        "failures": {**array(obj({"team": nullable(ref("TeamRef")), "robot": ref("Robot"),
+                                  "match": NULL_STR,
+                                  "status": enum(["approved", "rejected"]),
+                                  "irreversible": BOOL, "description": STR})),
+                     "description": "Failure reports the referee panel decided (a pending report "
+                                    "is not public)."},
     }),
     "CornerDetail": obj({
         **CORNER_PROPS, "knockdowns": INT, "points": INT, "fouls": INT,

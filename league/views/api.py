@@ -271,7 +271,7 @@ def match(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
         detail = read.match_detail(slug=slug, slot=slot)
         data = match_data(detail.match, detail.season, detail.rounds)
         data["season"] = detail.season.slug
-        data["referees"] = [u.get_full_name() or u.get_username() for u in detail.referees]
+        data["referees"] = detail.referees  # display names, never user names
         for c in detail.corners:
             data[c.corner].update({
                 "knockdowns": c.knockdowns, "points": c.points, "fouls": c.fouls,
