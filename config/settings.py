@@ -135,6 +135,9 @@ LANGUAGES = [
     ("zh-hans", "简体中文"),
 ]
 LOCALE_PATHS = [BASE_DIR / "league" / "locale"]
+# Sent on a top-level navigation from another site (a link to us) but not on its subrequests;
+# /lang/ itself refuses a change that another site starts (league/views/language.py).
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
