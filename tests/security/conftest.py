@@ -33,10 +33,10 @@ def private_world() -> dict:
     season = knockout_with_replacement(slug="private-ko", name="Private KO")
     people = factories.staff()
     sf1 = season.matches.get(slot="SF1")
-    referee = sf1.referees.first() or people["ref1"]
-    if not sf1.referees.exists():
-        services.referees_assign(match=sf1, referees=[people["ref1"], people["head"]])
-        referee = people["ref1"]
+    # Two referees on SF1: one with a full name, one without (shown as "Referee n", never by
+    # the user name).
+    referee, unnamed = people["ref1"], people["ref2"]
+    services.referees_assign(match=sf1, referees=[referee, unnamed])
     referee.first_name, referee.last_name = "Mei", "Chan"
     referee.save(update_fields=["first_name", "last_name"])
     blue = services.active_robot(sf1.blue)

@@ -110,6 +110,6 @@ def test_r7_match_page_and_feed_name_referees_by_display_name(client, world):
     for referee in sf1.referees.all():
         assert f">{referee.get_username()}<" not in html
         assert referee.get_username() not in data["referees"]
-    assert len(data["referees"]) == sf1.referees.count()
+    assert len(data["referees"]) == sf1.referees.count() == 2
     unnamed = [name for name in data["referees"] if name != named.get_full_name()]
     assert all(name.startswith("Referee ") for name in unnamed)
