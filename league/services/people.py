@@ -5,7 +5,7 @@ referee): they create and edit staff accounts and give them those roles, but nev
 superuser, never touch a superuser's account or one that holds anything beyond the league roles,
 and never hand out a group or a permission of their own choosing. Only a superuser does that.
 Group and permission editing itself is a superuser's (league/admin/users.py), the organizer
-role holds no permission on groups (migration 0005).
+role holds no permission on groups (migration 0006).
 """
 from __future__ import annotations
 
