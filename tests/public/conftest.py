@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 from league import services
+from league.http_cache import _STAMPS
 from league.models import FailureReport, Match, Season
-from league.views.public import _STAMPS
 from tests import factories
 
 

@@ -1,0 +1,8 @@
+"""Settings of the test suite (pyproject.toml): the project's settings with a test-only
+SECRET_KEY. It goes into the environment, so the processes the tests start (manage.py check,
+make run, a settings import) inherit it; a key given in the environment wins."""
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-used-in-production-0123456789")
+
+from config.settings import *  # noqa: E402,F403
