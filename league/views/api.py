@@ -109,11 +109,11 @@ def season_feed(kind: str):
                 load=lambda found: Season.objects.get(pk=found.pk))
 
 
-@_api
+@csrf_exempt
 def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
-    """Any other path under /api/: a JSON 404 (a missing final slash is redirected, as
-    Django's CommonMiddleware would if this catch-all did not match first)."""
-    if not request.path_info.endswith("/"):
+    """Any other path under /api/, whatever the method: a JSON 404 (a GET missing its final
+    slash is redirected, as Django's CommonMiddleware would if this catch-all did not match)."""
+    if request.method in ("GET", "HEAD") and not request.path_info.endswith("/"):
         try:
             target = resolve(request.path_info + "/")
         except Resolver404:

@@ -36,6 +36,11 @@ def test_any_bad_path_under_api_is_a_json_404(path, client):
     assert response["Access-Control-Allow-Origin"] == "*"
 
 
+def test_a_post_to_a_bad_path_is_a_json_404_too():
+    response = Client(enforce_csrf_checks=True).post("/api/v1/nothing-here/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+
+
 def test_a_missing_final_slash_still_redirects(client):
     response = client.get("/api/v1/seasons")
     assert response.status_code == 301 and response["Location"] == "/api/v1/seasons/"
