@@ -16,8 +16,8 @@ from ..models import Match, Season
 from ..rules import bracket as bracket_rules
 from ..rules.schedule import RingMatch, estimate_starts, typical_match_minutes
 
-__all__ = ["RingQueue", "estimated_starts", "estimates_for", "match_minutes", "ring_queue",
-           "ring_queues"]
+__all__ = ["RingQueue", "estimated_starts", "estimates_for", "focus_match", "match_minutes",
+           "queues_from", "ring_queue", "ring_queues", "with_estimates"]
 
 UPCOMING = 3  # matches listed after the one on deck
 
@@ -87,24 +87,44 @@ def _queue(ring: str, matches: list[Match], upcoming: int) -> RingQueue:
                      next=rest[1:1 + upcoming])
 
 
-def _ring_matches(season: Season) -> list[Match]:
-    matches = list(Match.objects.filter(season=season)
-                   .select_related("red__team", "blue__team", "group"))
+def with_estimates(matches: list[Match], *, season: Season) -> list[Match]:
+    """Give every match ``estimated_at`` (None without a scheduled time). No query."""
     estimates = estimates_for(matches, season=season)
     for m in matches:
         m.estimated_at = estimates.get(m.pk)
-    return sorted((m for m in matches if m.scheduled_at is not None),
-                  key=lambda m: (m.planned_at, m.slot))
+    return matches
 
 
-def ring_queues(season: Season, *, upcoming: int = UPCOMING) -> list[RingQueue]:
-    """Every ring of the season (its rings in order, then any other ring a match is on). 1 query."""
-    matches = _ring_matches(season)
+def _ring_matches(season: Season) -> list[Match]:
+    return with_estimates(list(Match.objects.filter(season=season)
+                               .select_related("red__team", "blue__team", "group")), season=season)
+
+
+def queues_from(matches: list[Match], *, season: Season, upcoming: int = UPCOMING
+                ) -> list[RingQueue]:
+    """The ring queues of a season from its matches, loaded and given ``estimated_at``."""
+    matches = sorted((m for m in matches if m.scheduled_at is not None),
+                     key=lambda m: (m.planned_at, m.slot))
     names = list(season.ring_list)
     names += sorted({m.ring for m in matches if m.ring and m.ring not in names})
     return [_queue(name, [m for m in matches if m.ring == name], upcoming) for name in names]
 
 
+def ring_queues(season: Season, *, upcoming: int = UPCOMING) -> list[RingQueue]:
+    """Every ring of the season (its rings in order, then any other ring a match is on). 1 query."""
+    return queues_from(_ring_matches(season), season=season, upcoming=upcoming)
+
+
 def ring_queue(season: Season, ring: str, *, upcoming: int = UPCOMING) -> RingQueue:
     """One ring's queue: ``{now, on_deck, next: [...]}``. 1 query."""
-    return _queue(ring, [m for m in _ring_matches(season) if m.ring == ring], upcoming)
+    found = [q for q in queues_from(_ring_matches(season), season=season, upcoming=upcoming)
+             if q.ring == ring]
+    return found[0] if found else RingQueue(ring=ring)
+
+
+def focus_match(matches: list[Match]) -> Match | None:
+    """The live or next fight: the first match called or under way, else the first not over
+    (in planned order); None when every match is over."""
+    waiting = sorted((m for m in matches if not m.is_done and m.scheduled_at is not None),
+                     key=lambda m: (m.planned_at, m.slot))
+    return next((m for m in waiting if _is_now(m)), waiting[0] if waiting else None)

@@ -66,8 +66,52 @@ groups, groups_live = _season_view(
     "groups", "public/groups.html", lambda s: {"tables": read.season_groups(season=s)}, nav="groups")
 bracket, bracket_live = _season_view(
     "bracket", "public/bracket.html", lambda s: {"bracket": read.bracket_for(season=s)}, nav="bracket")
-schedule, schedule_live = _season_view(
-    "schedule", "public/schedule.html", lambda s: {"days": read.schedule_for(season=s)}, nav="schedule")
+
+
+def _schedule_day(request: HttpRequest) -> int | None:
+    """?day=N picks a match day; anything else means the day of the live or next fight."""
+    raw = request.GET.get("day", "")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 4 else None
+
+
+def _schedule_view():
+    """The schedule opens on the day of the live or next fight; ?day=N shows another day. The
+    day is part of the ETag kind, so each day's page and fragment are cached apart (the plain
+    URL keeps the kinds the fast path knows)."""
+
+    def kind_of(base: str, day: int | None) -> str:
+        return base if day is None else f"{base}.d{day}"
+
+    def page(request: HttpRequest, slug: str) -> HttpResponse:
+        stamp, day = _season_stamp(slug), _schedule_day(request)
+
+        def build() -> str:
+            season = _season(stamp)
+            return _render(request, "public/schedule.html", {
+                "season": season, "nav": "schedule", "chosen_day": day,
+                "live_etag": etag_for(stamp, kind_of("schedule-live", day)),
+                "schedule": read.schedule_page(season=season, day=day)})
+
+        return conditional(request, stamp=stamp, kind=kind_of("schedule", day), build=build,
+                           page=True)
+
+    def live(request: HttpRequest, slug: str) -> HttpResponse:
+        stamp, day = _season_stamp(slug), _schedule_day(request)
+
+        def build() -> str:
+            season = _season(stamp)
+            return _render(request, "public/schedule.html#live", {
+                "season": season, "chosen_day": day,
+                "schedule": read.schedule_page(season=season, day=day)})
+
+        return conditional(request, stamp=stamp, kind=kind_of("schedule-live", day), build=build,
+                           page=False, poll=True)
+
+    page.__name__, live.__name__ = "schedule", "schedule_live"
+    return require_safe(page), require_safe(live)
+
+
+schedule, schedule_live = _schedule_view()
 
 
 def _match_view(kind: str, template: str, reader: Callable[[str, str], dict], *, nav: str = ""):
