@@ -27,6 +27,7 @@ from ..http_cache import (
 )
 from ..models import Season
 from ..selectors import public as read
+from ..selectors import rings
 from ..selectors.public import Stamp
 
 POLL_SECONDS = 5
@@ -131,7 +132,11 @@ def _match_view(kind: str, template: str, reader: Callable[[str, str], dict], *,
 
 def _match_context(slug: str, slot: str) -> dict:
     detail = read.match_detail(slug=slug, slot=slot)
-    return {"season": detail.season, "detail": detail, "m": detail.match}
+    match = detail.match
+    if match.scheduled_at:  # one query more (fixed), for the estimated start
+        estimated = rings.estimated_starts(detail.season).get(match.pk)
+        match.estimated_at = None if match.is_done else estimated
+    return {"season": detail.season, "detail": detail, "m": match}
 
 
 def _overlay_context(slug: str, slot: str) -> dict:

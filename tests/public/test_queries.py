@@ -28,8 +28,8 @@ PAGES = [
     ("public:bracket_live", "season", 5),
     ("public:schedule", "season", 3),
     ("public:schedule_live", "season", 3),
-    ("public:match", "match", 8),
-    ("public:match_live", "match", 8),
+    ("public:match", "match", 9),  # + the estimated start of a match not over (selectors/rings)
+    ("public:match_live", "match", 9),
     ("public:overlay", "match", 3),
     ("public:overlay_live", "match", 3),
     ("public:team", "team", 7),
