@@ -196,8 +196,9 @@ def _require_movable(match: Match) -> None:
 def ring_delay(*, season: Season, ring: str, minutes: int, from_match: Match | None = None,
                reason: str = "", actor=None) -> list[Match]:
     """Delay ``ring`` by ``minutes`` from ``from_match`` on (default: the first match of the
-    ring not called yet): that match and every later one on the ring not called yet start
-    later. The scheduled times stay as published; the delay adds to them (``planned_at``)."""
+    ring not called yet): that match and every later one of the same day on the ring, not
+    called yet, start later. The next match day keeps its times. The scheduled times stay as
+    published; the delay adds to them (``planned_at``)."""
     require_organizer(actor)
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         raise RuleViolation(None, _("A delay is a whole number of minutes."))
@@ -224,6 +225,9 @@ def ring_delay(*, season: Season, ring: str, minutes: int, from_match: Match | N
             movable = [m for m in movable if (m.planned_at, m.slot) >= (first.planned_at, first.slot)]
         if not movable:
             raise RuleViolation(None, _("No match left to delay on %(ring)s.") % {"ring": ring})
+        # The rest of that day on the ring: the next match day starts on its own time again.
+        day = movable[0].planned_at.astimezone(season.tz).date()
+        movable = [m for m in movable if m.planned_at.astimezone(season.tz).date() == day]
         too_late = [m.slot for m in movable if m.delay_minutes + minutes > MAX_DELAY_MINUTES]
         if too_late:
             raise RuleViolation(None, _("%(slots)s would be delayed by more than a day in all: "
