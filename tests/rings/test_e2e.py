@@ -73,6 +73,7 @@ def test_organizer_delays_a_ring_and_the_public_schedule_moves(live_server, brow
     row.click(position={"x": 20, "y": 40})
     expect(fan).to_have_url(re.compile(rf"/matches/{first.slot}/$"))
     expect(fan.locator(".fight-est")).to_contain_text(f"{expected:%H:%M}")
+    screenshot(fan, "rings-match-375")
 
     wide = browser_context(1280, 900).new_page()
     wide.goto(schedule_url)
