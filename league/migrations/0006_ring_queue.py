@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('league', '0004_verbose_names'),
+        ('league', '0005_clock'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
