@@ -11,8 +11,9 @@ content.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
@@ -69,50 +70,41 @@ bracket, bracket_live = _season_view(
     "bracket", "public/bracket.html", lambda s: {"bracket": read.bracket_for(season=s)}, nav="bracket")
 
 
-def _schedule_day(request: HttpRequest) -> int | None:
-    """?day=N picks a match day; anything else means the day of the live or next fight."""
-    raw = request.GET.get("day", "")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 4 else None
+def schedule_day_stamp(*, slug: str, day: int) -> Stamp | None:
+    """The season's stamp, named for one match day: each day's page and fragment get their
+    own ETag and cache entries (the same one query as the season's stamp)."""
+    stamp = season_stamp(slug=slug)
+    return None if stamp is None else replace(stamp, key=f"{stamp.key}.day{day}")
 
 
-def _schedule_view():
-    """The schedule opens on the day of the live or next fight; ?day=N shows another day. The
-    day is part of the ETag kind, so each day's page and fragment are cached apart (the plain
-    URL keeps the kinds the fast path knows)."""
-
-    def kind_of(base: str, day: int | None) -> str:
-        return base if day is None else f"{base}.d{day}"
-
-    def page(request: HttpRequest, slug: str) -> HttpResponse:
-        stamp, day = _season_stamp(slug), _schedule_day(request)
-
-        def build() -> str:
-            season = _season(stamp)
-            return _render(request, "public/schedule.html", {
-                "season": season, "nav": "schedule", "chosen_day": day,
-                "live_etag": etag_for(stamp, kind_of("schedule-live", day)),
-                "schedule": read.schedule_page(season=season, day=day)})
-
-        return conditional(request, stamp=stamp, kind=kind_of("schedule", day), build=build,
-                           page=True)
-
-    def live(request: HttpRequest, slug: str) -> HttpResponse:
-        stamp, day = _season_stamp(slug), _schedule_day(request)
-
-        def build() -> str:
-            season = _season(stamp)
-            return _render(request, "public/schedule.html#live", {
-                "season": season, "chosen_day": day,
-                "schedule": read.schedule_page(season=season, day=day)})
-
-        return conditional(request, stamp=stamp, kind=kind_of("schedule-live", day), build=build,
-                           page=False, poll=True)
-
-    page.__name__, live.__name__ = "schedule", "schedule_live"
-    return require_safe(page), require_safe(live)
+def _schedule_context(stamp: Stamp, day: int | None) -> dict:
+    season = _season(stamp)
+    schedule = read.schedule_page(season=season, day=day)
+    if day is not None and (schedule.day is None or schedule.day.number != day):
+        raise Http404("No such match day.")
+    return {"season": season, "chosen_day": day, "schedule": schedule}
 
 
-schedule, schedule_live = _schedule_view()
+def _schedule_view(name: str, stamp: Callable[..., Stamp | None]):
+    """The schedule opens on the day of the live or next fight (/schedule/); another day has
+    its own URL (/schedule/day/<n>/) and stamp, so every variant is a plain URL with its own
+    ETag, which the fast path serves."""
+
+    def page(request: HttpRequest, stamp: Stamp, slug: str, day: int | None = None) -> str:
+        return _render(request, "public/schedule.html", {
+            **_schedule_context(stamp, day), "nav": "schedule",
+            "live_etag": etag_for(stamp, "schedule-live")})
+
+    def live(request: HttpRequest, stamp: Stamp, slug: str, day: int | None = None) -> str:
+        return _render(request, "public/schedule.html#live", _schedule_context(stamp, day))
+
+    page.__name__, live.__name__ = name, f"{name}_live"
+    return (public_cached(stamp=stamp, kind="schedule")(page),
+            public_cached(stamp=stamp, kind="schedule-live", poll=True)(live))
+
+
+schedule, schedule_live = _schedule_view("schedule", season_stamp)
+schedule_day, schedule_day_live = _schedule_view("schedule_day", schedule_day_stamp)
 
 
 def _match_view(kind: str, template: str, reader: Callable[[str, str], dict], *, nav: str = ""):

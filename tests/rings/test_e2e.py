@@ -78,7 +78,7 @@ def test_organizer_delays_a_ring_and_the_public_schedule_moves(live_server, brow
     wide = browser_context(1280, 900).new_page()
     wide.goto(schedule_url)
     screenshot(wide, "rings-schedule-1280")
-    wide.goto(f"{schedule_url}?day=2")
+    wide.goto(f"{schedule_url}day/2/")
     expect(wide.locator('.day-jump a[aria-current="page"]')).to_contain_text("Day 2")
 
     phone_admin = browser_context(375, 800)

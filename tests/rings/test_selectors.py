@@ -56,12 +56,21 @@ def test_schedule_page_opens_on_the_day_of_the_live_or_next_fight(client, group_
     url = reverse("public:schedule", args=[group_season.slug])
     html = client.get(url).content.decode()
     assert 'id="day-2"' in html and 'id="day-1"' not in html
-    assert '<a href="?day=2#day-2" aria-current="page">' in html
+    day_url = reverse("public:schedule_day", args=[group_season.slug, 2])
+    assert f'<a href="{day_url}#day-2" aria-current="page">' in html
     assert 'id="now"' in html and f">{day_two_first.slot}</a>" in html
-    day_one = client.get(url, {"day": "1"}).content.decode()
-    assert 'id="day-1"' in day_one and 'id="day-2"' not in day_one
-    for junk in ("0", "99", "-1", "x" * 50, "1e9"):  # another day or the current one, never a 500
-        assert client.get(url, {"day": junk}).status_code == 200
+    day_one = client.get(reverse("public:schedule_day", args=[group_season.slug, 1]))
+    html = day_one.content.decode()
+    assert 'id="day-1"' in html and 'id="day-2"' not in html
+    live_url = reverse("public:schedule_day_live", args=[group_season.slug, 1])
+    assert f'hx-get="{live_url}"' in html
+    live = client.get(live_url, HTTP_IF_NONE_MATCH=day_one["ETag"])  # a day's own ETags
+    assert live.status_code == 200 and 'id="day-1"' in live.content.decode()
+    assert client.get(url, HTTP_IF_NONE_MATCH=day_one["ETag"]).status_code == 200
+    again = client.get(day_one.request["PATH_INFO"], HTTP_IF_NONE_MATCH=day_one["ETag"])
+    assert again.status_code == 304
+    for junk in ("0", "99", "-1", "x" * 50, "1e9"):  # not a day of this season: 404, never a 500
+        assert client.get(f"{url}day/{junk}/").status_code == 404
 
 
 def test_delay_shows_estimated_beside_scheduled_on_cached_public_pages(client, group_season,
