@@ -47,6 +47,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # daphne's runserver serves ASGI, so `make run` streams events (league.push).
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
@@ -117,6 +120,13 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Instant updates (league.push, django-eventstream): across server processes through Redis
+# pub/sub when REDIS_URL is set; else within the one process (`make run`).
+if os.environ.get("REDIS_URL"):
+    from redis.connection import parse_url as _parse_redis_url
+
+    EVENTSTREAM_REDIS = _parse_redis_url(os.environ["REDIS_URL"])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -183,6 +193,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Broadcast tools (OBS, vMix, a streaming site) that may frame the ring overlays, e.g.
+# BROADCAST_FRAME_ANCESTORS="https://studio.example.org,http://192.168.1.50:8080". Only the
+# broadcast views (league.views.broadcast) are framable, and only by these origins.
+BROADCAST_FRAME_ANCESTORS = env_list("BROADCAST_FRAME_ANCESTORS")
 
 # Public responses (league/http_cache.py): how long browsers (max_age) and shared caches in
 # front of the app (s_maxage, then stale_while_revalidate while one request refreshes) may keep
@@ -198,7 +212,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "frame-ancestors": ["'self'"],
+        "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
     }

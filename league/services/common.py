@@ -33,10 +33,15 @@ def audit(*, actor, action: str, obj: models.Model, season: Season | None = None
     )
 
 
-def bump(season: Season | int) -> None:
-    """Tell live pages that what the public sees of this season changed (their ETag)."""
+def bump(season: Season | int, *, match=None) -> None:
+    """Tell live pages that what the public sees of this season changed: their ETag, and a
+    pushed event once the transaction commits (league.push)."""
+    from ..push import publish_on_commit
+
     season_id = season.pk if isinstance(season, Season) else season
     Season.objects.filter(pk=season_id).update(version=F("version") + 1)
+    publish_on_commit(season_id, match_id=getattr(match, "pk", None),
+                      ring=getattr(match, "ring", ""))
 
 
 def lock_season(season: Season) -> Season:

@@ -2,6 +2,8 @@
 live/ that htmx polls; see league/views/public.py."""
 from django.urls import path
 
+from ..push import views as push
+from ..views import broadcast
 from ..views import public as views
 
 app_name = "public"
@@ -25,4 +27,19 @@ urlpatterns = [
     path("seasons/<slug:slug>/matches/<slot:slot>/overlay/", views.overlay, name="overlay"),
     path("seasons/<slug:slug>/matches/<slot:slot>/overlay/live/", views.overlay_live,
          name="overlay_live"),
+    # Broadcast: per ring (ring = the ring's slug, "ring-1" for "Ring 1") and the whole venue.
+    path("seasons/<slug:slug>/rings/<slug:ring>/overlay/", broadcast.ring_overlay,
+         name="ring_overlay"),
+    path("seasons/<slug:slug>/rings/<slug:ring>/overlay/live/", broadcast.ring_overlay_live,
+         name="ring_overlay_live"),
+    path("seasons/<slug:slug>/rings/<slug:ring>/screen/", broadcast.ring_audience,
+         name="ring_audience"),
+    path("seasons/<slug:slug>/rings/<slug:ring>/screen/live/", broadcast.ring_audience_live,
+         name="ring_audience_live"),
+    path("seasons/<slug:slug>/venue/", broadcast.venue, name="venue"),
+    path("seasons/<slug:slug>/venue/live/", broadcast.venue_live, name="venue_live"),
+    # Server-Sent Event streams (league.push): a change of the season, pushed.
+    path("seasons/<slug:slug>/stream/", push.season_stream, name="season_stream"),
+    path("seasons/<slug:slug>/matches/<str:slot>/stream/", push.match_stream, name="match_stream"),
+    path("seasons/<slug:slug>/rings/<slug:ring>/stream/", push.ring_stream, name="ring_stream"),
 ]

@@ -12,6 +12,25 @@
     }
   });
 
+  // Pushed updates (league.push): while a live fragment's event stream is open, the stream
+  // triggers its refreshes and the timed poll stands down; when the stream drops, polling
+  // takes over until it reconnects (the reconnect itself triggers one refresh).
+  document.addEventListener("htmx:sseOpen", function (evt) {
+    evt.detail.elt.setAttribute("data-push", "open");
+  });
+  document.addEventListener("htmx:sseError", function (evt) {
+    evt.detail.elt.removeAttribute("data-push");
+  });
+  document.addEventListener("htmx:sseClose", function (evt) {
+    evt.detail.elt.removeAttribute("data-push");
+  });
+  document.addEventListener("htmx:confirm", function (evt) {
+    var elt = evt.detail.elt;
+    if (!evt.detail.triggeringEvent && elt && elt.getAttribute("data-push") === "open") {
+      evt.preventDefault();  // a timed poll while the stream is open: nothing to ask
+    }
+  });
+
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var xhr = evt.detail.xhr;
     var elt = evt.detail.requestConfig && evt.detail.requestConfig.elt;

@@ -1,0 +1,60 @@
+"""Event streams (Server-Sent Events) of the public pages, overlays and referee cards.
+
+Each URL names what its page shows (a season, a match, a ring); an unknown one answers 404
+before any stream opens. Every stream listens on its season's channel (league.push).
+"""
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
+from django_eventstream.views import events
+
+from ..models import Match, Season
+from ..selectors.broadcast import ring_name
+from . import channel_for
+
+
+def _season_id(slug: str) -> int:
+    season_id = Season.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if season_id is None:
+        raise Http404("No such season")
+    return season_id
+
+
+def _stream(request: HttpRequest, season_id: int) -> HttpResponse:
+    response = events(request, channels=[channel_for(season_id)])
+    # A stream is nobody's page: no frame limits needed, but never cached by a proxy.
+    response["Cache-Control"] = "no-cache, no-store"
+    return response
+
+
+@require_safe
+def season_stream(request: HttpRequest, slug: str) -> HttpResponse:
+    return _stream(request, _season_id(slug))
+
+
+@require_safe
+def match_stream(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
+    season_id = (Match.objects.filter(season__slug=slug, slot=slot)
+                 .values_list("season_id", flat=True).first())
+    if season_id is None:
+        raise Http404("No such match")
+    return _stream(request, season_id)
+
+
+@require_safe
+def ring_stream(request: HttpRequest, slug: str, ring: str) -> HttpResponse:
+    season = Season.objects.filter(slug=slug).only("pk", "rings").first()
+    if season is None or ring_name(season, ring) is None:
+        raise Http404("No such ring")
+    return _stream(request, season.pk)
+
+
+@require_safe
+def match_stream_by_pk(request: HttpRequest, pk: int) -> HttpResponse:
+    """The referee card's stream (its URLs name matches by id)."""
+    season_id = Match.objects.filter(pk=pk).values_list("season_id", flat=True).first()
+    if season_id is None:
+        raise Http404("No such match")
+    return _stream(request, season_id)
+
