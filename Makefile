@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PYTEST_ARGS ?= -n auto --dist loadfile
 PORT ?= 8000
 
-.PHONY: install run test lint bench-public bench-referee clean
+.PHONY: install run test lint bench-public bench-referee bench-push clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ bench-public: install
 
 bench-referee: install
 	$(PY) bench/referee_bench.py
+
+bench-push: install
+	$(PY) bench/push_bench.py
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts .pytest_cache db.sqlite3
