@@ -5,6 +5,7 @@ before any stream opens. Every stream listens on its season's channel (league.pu
 """
 from __future__ import annotations
 
+from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 from django_eventstream.views import events
@@ -22,6 +23,11 @@ def _season_id(slug: str) -> int:
 
 
 def _stream(request: HttpRequest, season_id: int) -> HttpResponse:
+    if not isinstance(request, ASGIRequest):
+        # A WSGI server (a thread per request) cannot hold thousands of streams, and would
+        # buffer this one forever: 204 tells the browser's EventSource not to reconnect, and
+        # the page keeps polling.
+        return HttpResponse(status=204)
     response = events(request, channels=[channel_for(season_id)])
     # A stream is nobody's page: no frame limits needed, but never cached by a proxy.
     response["Cache-Control"] = "no-cache, no-store"

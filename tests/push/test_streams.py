@@ -101,3 +101,10 @@ def test_a_rolled_back_change_pushes_nothing(asgi_server):
             _events(response, "change")
     finally:
         conn.close()
+
+
+@pytest.mark.django_db
+def test_under_wsgi_a_stream_answers_204_so_pages_keep_polling(client):
+    season = mini_season()
+    response = client.get(reverse("public:season_stream", args=[season.slug]))
+    assert response.status_code == 204
