@@ -151,7 +151,7 @@ async def client(base: str, streams: int, events: int, gap: float, timeout: floa
                         got.append(now)
                     if len(got) >= events:
                         return
-        except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError):
+        except (TimeoutError, aiohttp.ClientError, ConnectionError):
             failures += 1
 
     connector = aiohttp.TCPConnector(limit=0, force_close=True)
@@ -164,7 +164,7 @@ async def client(base: str, streams: int, events: int, gap: float, timeout: floa
                 await asyncio.sleep(0.05)
         try:
             await asyncio.wait_for(opened.wait(), max(1.0, deadline - time.monotonic()))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         await asyncio.sleep(1.0)  # every stream past its first turn (docs/push.md)
         print(json.dumps({"phase": "open", "open": open_count, "failures": failures}), flush=True)
@@ -273,7 +273,7 @@ def main() -> int:
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise SystemExit("uvicorn did not start")
+                    raise SystemExit("uvicorn did not start") from None
                 time.sleep(0.3)
         time.sleep(1.0)
         print(f"uvicorn config.asgi, {args.workers} workers, Redis {env['REDIS_URL']}, "

@@ -40,3 +40,6 @@ def asgi_server(transactional_db):
     server.should_exit = True
     server.force_exit = True
     thread.join(timeout=5)
+
+
+from tests.referee.conftest import role_groups  # noqa: E402,F401  (the referees' roles)
