@@ -35,6 +35,9 @@ CUT_OFF_JS = """() => {
   const out = [];
   const width = document.documentElement.clientWidth;
   if (document.documentElement.scrollWidth > width) out.push(['page', document.documentElement.scrollWidth]);
+  for (const nav of document.querySelectorAll('.site-nav')) {
+    if (nav.scrollWidth > nav.clientWidth + 1) out.push(['nav', nav.scrollWidth, nav.clientWidth]);
+  }
   for (const t of document.querySelectorAll('.match-grid table')) {
     const box = t.parentElement;
     if (t.offsetWidth > box.clientWidth + 1) out.push(['table', t.className, t.offsetWidth, box.clientWidth]);
