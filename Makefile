@@ -1,11 +1,19 @@
 # Two commands on a fresh machine with Python 3.11+ and make:
 #   make run    virtualenv, install, migrate, demo season (when empty), server on 127.0.0.1:8000
+#               (ASGI, daphne: pages get pushed updates); HOST=0.0.0.0 for the venue network
 #   make test   virtualenv, install, the whole suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?= -n auto --dist loadfile
 PORT ?= 8000
+# HOST=0.0.0.0 serves the venue network (referees' phones on the venue Wi-Fi); the machine's own
+# addresses are then allowed as hosts unless ALLOWED_HOSTS is given.
+HOST ?= 127.0.0.1
+ifneq ($(HOST),127.0.0.1)
+ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST),$(shell hostname -I 2>/dev/null | tr ' ' ',')
+export ALLOWED_HOSTS
+endif
 
 .PHONY: install run test lint bench-public bench-referee bench-push clean
 
@@ -24,8 +32,9 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo --if-empty
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: /admin/, referees: /referee/)"
-	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/  (admin: /admin/, referees: /referee/)"
+	@if [ "$(HOST)" != "127.0.0.1" ]; then echo "Venue network: http://<one of: $$(hostname -I 2>/dev/null)>:$(PORT)/"; fi
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 test: install
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run --verbosity 0
