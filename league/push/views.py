@@ -54,13 +54,3 @@ def ring_stream(request: HttpRequest, slug: str, ring: str) -> HttpResponse:
     if season is None or ring_name(season, ring) is None:
         raise Http404("No such ring")
     return _stream(request, season.pk)
-
-
-@require_safe
-def match_stream_by_pk(request: HttpRequest, pk: int) -> HttpResponse:
-    """The referee card's stream (its URLs name matches by id)."""
-    season_id = Match.objects.filter(pk=pk).values_list("season_id", flat=True).first()
-    if season_id is None:
-        raise Http404("No such match")
-    return _stream(request, season_id)
-
