@@ -33,7 +33,7 @@ def test_changed_pages_at_375_and_1280(live_server, browser_context, screenshot)
     for width in (375, 1280):
         page = browser_context(width, 900).new_page()
         messages = []
-        page.on("console", lambda m: messages.append(m.text))
+        page.on("console", lambda m, seen=messages: seen.append(m.text))
         for name, path in pages.items():
             page.goto(live_server.url + path)
             live = page.locator("#live")
