@@ -33,6 +33,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
@@ -58,6 +59,16 @@ BODY_PREFIX, RESPONSE_PREFIX = "pub:", "pubresp:"
 
 LIVE_DEFAULT = {"max_age": 1, "s_maxage": 1, "stale_while_revalidate": 1}
 FINISHED_DEFAULT = {"max_age": 60, "s_maxage": 300, "stale_while_revalidate": 3600}
+
+
+# Whether this request is served by a server that holds event streams (ASGI; league.push): set
+# by PublicFastPath for every request. A page says so in its ETag and cache key, because it
+# renders its stream only then (under WSGI a stream URL answers 204 and the page polls).
+PUSH_SERVED: ContextVar[bool] = ContextVar("league_push_served", default=False)
+
+
+def push_served(request: HttpRequest) -> bool:
+    return isinstance(request, ASGIRequest)
 
 
 # --- Stamps -----------------------------------------------------------------------------------
@@ -173,7 +184,8 @@ def etag_for(stamp: Stamp, kind: str, *, i18n: bool = True) -> str:
     """A weak ETag: same version, same meaning. Pages are translated, so their ETag names the
     language; the JSON feed is not (i18n=False)."""
     lang = translation.get_language() if i18n else "any"
-    return f'W/"{kind}.{stamp.key}.{stamp.version}.{lang}.{RENDER_VERSION}"'
+    served = ".sse" if i18n and PUSH_SERVED.get() else ""
+    return f'W/"{kind}.{stamp.key}.{stamp.version}.{lang}.{RENDER_VERSION}{served}"'
 
 
 def _matches(request: HttpRequest, etag: str) -> bool:
@@ -250,9 +262,11 @@ class PublicFastPath:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = REQUEST_STAMPS.set({})
+        served = PUSH_SERVED.set(push_served(request))
         try:
             response = self._answer(request)
         finally:
+            PUSH_SERVED.reset(served)
             REQUEST_STAMPS.reset(token)
         if not response.has_header("Cache-Control"):  # only declared views are shared
             patch_cache_control(response, private=True)

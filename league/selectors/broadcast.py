@@ -19,6 +19,19 @@ def ring_slug(name: str) -> str:
     return slugify(name) or name
 
 
+def ring_stamp(*, slug: str, ring: str) -> read.Stamp | None:
+    """A ring page's version: its season's (every match service bumps it), keyed by the ring,
+    or None for an unknown season or ring. 1 query."""
+    row = read._one(f"SELECT id, version, phase, rings FROM {read._SEASON} WHERE slug = %s", [slug])
+    if row is None:
+        return None
+    pk, version, phase, rings = row
+    if not any(ring_slug(name.strip()) == ring for name in rings.split(",") if name.strip()):
+        return None
+    return read.Stamp(key=f"ring:{pk}:{ring}", version=str(version),
+                      finished=phase == Season.Phase.FINISHED, pk=pk)
+
+
 def ring_name(season: Season, slug: str) -> str | None:
     """The season's ring whose URL slug is ``slug`` ("ring-1" for "Ring 1"), or None."""
     for name in season.ring_list:

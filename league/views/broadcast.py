@@ -5,20 +5,27 @@ at a ring once for the whole event.
 
 These pages, and only these, may be framed: by the origins in settings.BROADCAST_FRAME_ANCESTORS
 (CSP ``frame-ancestors``); with none configured they stay unframable like every other page.
-Their bodies are conditional and cached per season version like the other public pages.
+They are cached like every public page (``@public_cached``, league/http_cache.py): a ring page
+by its own stamp (the season's version, keyed by the ring; an unknown ring is a 404).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_safe
 
+from ..http_cache import etag_for, public_cached, season_stamp, stamp_of
 from ..models import Season
 from ..selectors import broadcast as read
-from .public import _render, _season, _season_stamp, conditional, etag_for
+from ..selectors.public import Stamp
+from .public import _render, _season
+
+
+def ring_stamp(*, slug: str, ring: str) -> Stamp | None:
+    return stamp_of(("ring", slug, ring), lambda: read.ring_stamp(slug=slug, ring=ring))
 
 
 def framable(response: HttpResponse) -> HttpResponse:
@@ -30,85 +37,59 @@ def framable(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _ring(season: Season, slug: str) -> str:
-    name = read.ring_name(season, slug)
-    if name is None:
-        raise Http404("No such ring")
-    return name
+def _framed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """``view`` with framable responses; keeps its caching declaration (the fast path reads
+    it, and caches the response with its CSP header)."""
+
+    @wraps(view)
+    def framed(request: HttpRequest, **kwargs) -> HttpResponse:
+        return framable(view(request, **kwargs))
+
+    return framed
 
 
 def _ring_view(kind: str, template: str):
-    """A ring's page and its live fragment (``template#live``), conditional and cached."""
+    """A ring's page and its live fragment (``template#live``)."""
 
     def context(season: Season, ring: str) -> dict:
-        board = read.ring_board(season=season, ring=ring)
+        board = read.ring_board(season=season, ring=read.ring_name(season, ring))
         overlay = board.current
         return {"season": season, "board": board, "o": overlay,
                 "m": overlay.match if overlay else None}
 
-    def page(request: HttpRequest, slug: str, ring: str) -> HttpResponse:
-        stamp = _season_stamp(slug)
-        season = _season(stamp)
-        name = _ring(season, ring)
+    def page(request: HttpRequest, stamp: Stamp, slug: str, ring: str) -> str:
+        return _render(request, template, {
+            **context(_season(stamp), ring),
+            "live_url": reverse(f"public:{kind}_live", args=[slug, ring]),
+            "stream_url": reverse("public:ring_stream", args=[slug, ring]),
+            "live_etag": etag_for(stamp, f"{kind}-live")})
 
-        def build() -> str:
-            return _render(request, template, {
-                **context(season, name),
-                "live_url": reverse(f"public:{kind}_live", args=[slug, ring]),
-                "stream_url": reverse("public:ring_stream", args=[slug, ring]),
-                "live_etag": etag_for(stamp, f"{kind}-live.{ring}")})
-
-        return framable(conditional(request, stamp=stamp, kind=f"{kind}.{ring}", build=build,
-                                    page=True))
-
-    def live(request: HttpRequest, slug: str, ring: str) -> HttpResponse:
-        stamp = _season_stamp(slug)
-        season = _season(stamp)
-        name = _ring(season, ring)
-
-        def build() -> str:
-            return _render(request, f"{template}#live", context(season, name))
-
-        return framable(conditional(request, stamp=stamp, kind=f"{kind}-live.{ring}", build=build,
-                                    page=False, poll=True))
+    def live(request: HttpRequest, stamp: Stamp, slug: str, ring: str) -> str:
+        return _render(request, f"{template}#live", context(_season(stamp), ring))
 
     page.__name__, live.__name__ = kind, f"{kind}_live"
-    return require_safe(page), require_safe(live)
+    return (_framed(public_cached(stamp=ring_stamp, kind=kind)(page)),
+            _framed(public_cached(stamp=ring_stamp, kind=f"{kind}-live", poll=True)(live)))
 
 
 ring_overlay, ring_overlay_live = _ring_view("ring_overlay", "broadcast/ring_overlay.html")
 ring_audience, ring_audience_live = _ring_view("ring_audience", "broadcast/audience.html")
 
 
-def _venue_view() -> tuple[Callable, Callable]:
-    template = "broadcast/venue.html"
-
-    def page(request: HttpRequest, slug: str) -> HttpResponse:
-        stamp = _season_stamp(slug)
-
-        def build() -> str:
-            season = _season(stamp)
-            return _render(request, template, {
-                "season": season, "boards": read.venue_boards(season=season),
-                "live_url": reverse("public:venue_live", args=[slug]),
-                "stream_url": reverse("public:season_stream", args=[slug]),
-                "live_etag": etag_for(stamp, "venue-live")})
-
-        return framable(conditional(request, stamp=stamp, kind="venue", build=build, page=True))
-
-    def live(request: HttpRequest, slug: str) -> HttpResponse:
-        stamp = _season_stamp(slug)
-
-        def build() -> str:
-            season = _season(stamp)
-            return _render(request, f"{template}#live",
-                           {"season": season, "boards": read.venue_boards(season=season)})
-
-        return framable(conditional(request, stamp=stamp, kind="venue-live", build=build,
-                                    page=False, poll=True))
-
-    page.__name__, live.__name__ = "venue", "venue_live"
-    return require_safe(page), require_safe(live)
+@_framed
+@public_cached(stamp=season_stamp, kind="venue")
+def venue(request: HttpRequest, stamp: Stamp, slug: str) -> str:
+    season = _season(stamp)
+    return _render(request, "broadcast/venue.html", {
+        "season": season, "boards": read.venue_boards(season=season),
+        "live_url": reverse("public:venue_live", args=[slug]),
+        "stream_url": reverse("public:season_stream", args=[slug]),
+        "live_etag": etag_for(stamp, "venue-live")})
 
 
-venue, venue_live = _venue_view()
+@_framed
+@public_cached(stamp=season_stamp, kind="venue-live", poll=True)
+def venue_live(request: HttpRequest, stamp: Stamp, slug: str) -> str:
+    season = _season(stamp)
+    return _render(request, "broadcast/venue.html#live",
+                   {"season": season, "boards": read.venue_boards(season=season)})

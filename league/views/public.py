@@ -23,6 +23,7 @@ from ..http_cache import (
     league_stamp,
     match_stamp,
     public_cached,
+    push_served,
     season_stamp,
     team_stamp,
 )
@@ -36,7 +37,8 @@ POLL_SECONDS = 5
 
 def _render(request: HttpRequest, template: str, context: dict) -> str:
     return render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER,
-                                       "poll_seconds": POLL_SECONDS}, request)
+                                       "poll_seconds": POLL_SECONDS,
+                                       "push": push_served(request)}, request)
 
 
 def _season(stamp: Stamp) -> Season:

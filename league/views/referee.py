@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import roles, services
 from ..errors import MatchConflict, NotAllowed, RuleViolation
 from ..forms import referee as forms
+from ..http_cache import push_served
 from ..models import AllowanceUse, Corner, FailureReport, Match
 from ..models.clock import ClockEvent
 from ..models.match import Method
@@ -135,6 +136,7 @@ def _card_response(request: HttpRequest, card: MatchCard, *, status: int = 200,
         "show": card.sections,
         "round_numbers": range(1, match.season.best_of + 1),
         "clock": card.clock, "confirm": confirm,
+        "push": push_served(request),  # the card's poll also listens to the match's stream
     }
     template = "referee/match.html#card" if _fragment(request) else "referee/match.html"
     return TemplateResponse(request, template, context, status=status)

@@ -123,4 +123,25 @@
   document.addEventListener("htmx:sendError", function (event) { netMessage(event, "data-offline"); });
   document.addEventListener("htmx:timeout", function (event) { netMessage(event, "data-offline"); });
   document.addEventListener("htmx:responseError", function (event) { netMessage(event, "data-failed"); });
+
+  // The card's "changed elsewhere?" poll listens to the match's event stream (league.push):
+  // while the stream is open, the stream triggers it and the timed poll stands down; when it
+  // drops, the 8 s poll takes over until it reconnects.
+  function pushState(open) {
+    return function (event) {
+      var elt = event.detail && event.detail.elt;
+      if (!elt || !elt.classList || !elt.classList.contains("rf-poller")) { return; }
+      if (open) { elt.setAttribute("data-push", "open"); } else { elt.removeAttribute("data-push"); }
+    };
+  }
+  document.addEventListener("htmx:sseOpen", pushState(true));
+  document.addEventListener("htmx:sseError", pushState(false));
+  document.addEventListener("htmx:sseClose", pushState(false));
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    if (!event.detail.triggeringEvent && elt && elt.classList && elt.classList.contains("rf-poller") &&
+        elt.getAttribute("data-push") === "open") {
+      event.preventDefault();  // a timed poll while the stream is open: nothing to ask
+    }
+  });
 })();

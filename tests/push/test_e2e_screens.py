@@ -1,6 +1,6 @@
 """Every page this work changed or added, at 375 and 1280 px, in a real Chromium: it loads with no
-Content-Security-Policy error (the SSE extension and public.js are static files) and a live
-fragment that knows its stream. Screenshots: artifacts/push-screen-*.png."""
+Content-Security-Policy error (the SSE extension and public.js are static files) and, served by
+ASGI, a live fragment that knows its stream. Screenshots: artifacts/push-screen-*.png."""
 from __future__ import annotations
 
 import pytest
@@ -12,7 +12,7 @@ from tests import factories
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_changed_pages_at_375_and_1280(live_server, browser_context, screenshot):
+def test_changed_pages_at_375_and_1280(asgi_server, browser_context, screenshot):
     from league import services
 
     season = factories.season_at("knockout")
@@ -35,7 +35,7 @@ def test_changed_pages_at_375_and_1280(live_server, browser_context, screenshot)
         messages = []
         page.on("console", lambda m, seen=messages: seen.append(m.text))
         for name, path in pages.items():
-            page.goto(live_server.url + path)
+            page.goto(asgi_server.url + path)
             live = page.locator("#live")
             assert live.get_attribute("sse-connect").endswith("/stream/")
             screenshot(page, f"push-screen-{name}-{width}")

@@ -108,3 +108,57 @@ def test_under_wsgi_a_stream_answers_204_so_pages_keep_polling(client):
     season = mini_season()
     response = client.get(reverse("public:season_stream", args=[season.slug]))
     assert response.status_code == 204
+
+
+def _get(server, path: str, **headers) -> tuple[int, dict, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        return (response.status, {k.lower(): v for k, v in response.getheaders()},
+                response.read().decode())
+    finally:
+        conn.close()
+
+
+@pytest.mark.django_db
+def test_under_wsgi_pages_poll_and_open_no_stream(client):
+    """A WSGI server holds no streams (they answer 204): its pages must not open one, or the
+    SSE extension retries and logs an error in every fan's console (issue 9, item 5)."""
+    season = mini_season()
+    make_match(season, slot="A1")
+    for url in (reverse("public:season", args=[season.slug]),
+                reverse("public:ring_overlay", args=[season.slug, "ring-1"])):
+        html = client.get(url).content.decode()
+        assert 'hx-trigger="every 5s"' in html
+        assert "sse-connect" not in html
+
+
+def test_under_asgi_pages_open_their_stream_and_are_cached_apart(asgi_server, client):
+    season = mini_season()
+    make_match(season, slot="A1")
+    url = reverse("public:ring_overlay", args=[season.slug, "ring-1"])
+    wsgi = client.get(url)  # cached first by the WSGI handler: must not be served to ASGI
+    status, headers, html = _get(asgi_server, url)
+    assert status == 200
+    stream = reverse("public:ring_stream", args=[season.slug, "ring-1"])
+    assert f'sse-connect="{stream}"' in html
+    assert "sse:change" in html
+    assert headers["etag"] != wsgi["ETag"]
+
+
+@pytest.mark.usefixtures("role_groups")
+def test_the_referee_card_refreshes_on_the_match_stream_under_asgi(asgi_server, client, people):
+    """Issue 9, item 5: the referee card's "changed on another device" check listens to the
+    match's stream; its 8 s poll stays as the fallback (and is all a WSGI server offers)."""
+    season = mini_season()
+    match = make_match(season, slot="A1", referees=[people["ref1"]])
+    client.force_login(people["ref1"])
+    url = reverse("referee:match", args=[match.pk])
+    assert "sse-connect" not in client.get(url).content.decode()
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    status, _, html = _get(asgi_server, url, Cookie=cookie)
+    assert status == 200
+    stream = reverse("public:match_stream", args=[season.slug, "A1"])
+    assert f'sse-connect="{stream}"' in html
+    assert 'hx-trigger="every 8s, sse:change, sse:stream-open"' in html
