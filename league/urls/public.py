@@ -36,10 +36,12 @@ urlpatterns = [
          name="ring_audience"),
     path("seasons/<slug:slug>/rings/<slug:ring>/screen/live/", broadcast.ring_audience_live,
          name="ring_audience_live"),
+    path("seasons/<slug:slug>/matches/<slot:slot>/clock.json", broadcast.match_clock,
+         name="match_clock"),
     path("seasons/<slug:slug>/venue/", broadcast.venue, name="venue"),
     path("seasons/<slug:slug>/venue/live/", broadcast.venue_live, name="venue_live"),
     # Server-Sent Event streams (league.push): a change of the season, pushed.
     path("seasons/<slug:slug>/stream/", push.season_stream, name="season_stream"),
-    path("seasons/<slug:slug>/matches/<str:slot>/stream/", push.match_stream, name="match_stream"),
+    path("seasons/<slug:slug>/matches/<slot:slot>/stream/", push.match_stream, name="match_stream"),
     path("seasons/<slug:slug>/rings/<slug:ring>/stream/", push.ring_stream, name="ring_stream"),
 ]

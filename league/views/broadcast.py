@@ -14,12 +14,14 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from ..http_cache import etag_for, public_cached, season_stamp, stamp_of
-from ..models import Season
+from ..models import Match, Season
 from ..selectors import broadcast as read
+from ..selectors.clock import clock_state
 from ..selectors.public import Stamp
 from .public import _render, _season
 
@@ -93,3 +95,23 @@ def venue_live(request: HttpRequest, stamp: Stamp, slug: str) -> str:
     season = _season(stamp)
     return _render(request, "broadcast/venue.html#live",
                    {"season": season, "boards": read.venue_boards(season=season)})
+
+
+# What a referee's device alone needs: a proposal is for the referee to confirm, never public.
+_PRIVATE_CLOCK = ("proposal",)
+
+
+@require_safe
+def match_clock(request: HttpRequest, slug: str, slot: str) -> JsonResponse:
+    """A match's clock for the overlays, big screens and venue view (R17): the same state the
+    referee's devices read (league/selectors/clock.py), without the proposal. Never cached:
+    ``as_of`` is the server's time now, from which a screen measures its offset to the server
+    (static/league/public.js). 4 queries."""
+    match_id = (Match.objects.filter(season__slug=slug, slot=slot)
+                .values_list("pk", flat=True).first())
+    if match_id is None:
+        raise Http404("No such match")
+    state = {k: v for k, v in clock_state(match_id=match_id).items() if k not in _PRIVATE_CLOCK}
+    response = framable(JsonResponse(state))
+    response["Cache-Control"] = "no-store"
+    return response

@@ -59,7 +59,12 @@
     if (!section || !state) return;
     var left = roundLeft();
     var face = section.querySelector("[data-clock-remaining]");
-    if (face) face.textContent = fmt(left);
+    if (face) {
+      face.textContent = fmt(left);
+      // What this device computes, for measuring agreement between devices (bench, tests).
+      face.setAttribute("data-remaining-ms", String(Math.round(left)));
+      face.setAttribute("data-at", String(Date.now()));
+    }
     if (state.running && left <= 0 && !state.proposal && !asked["time-" + state.seq]) {
       asked["time-" + state.seq] = true;
       reloadCard();   // the server proposes "round to points"

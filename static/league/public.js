@@ -50,6 +50,78 @@
     }
   });
 
+  // Match clocks on overlays, big screens and the venue view (R17). The server keeps the clock
+  // (league/selectors/clock.py); a screen reads its state (public:match_clock: remaining_ms at
+  // as_of, the server's epoch ms) and counts down locally, correcting this device's clock by its
+  // offset to the server's: half the round trip of the quickest read so far. The state is read
+  // again whenever the live fragment was swapped (a pushed change: clock taps bump the season),
+  // every 10 s (the fallback), and when a running round reaches zero here.
+  var CLOCK_TICK_MS = 100, CLOCK_READ_MS = 10000;
+  var clocks = {};                 // url -> the last state read
+  var offset = 0, bestTrip = Infinity;
+
+  function mmss(ms) {
+    var s = Math.ceil(Math.max(0, ms) / 1000);
+    return Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2);
+  }
+
+  function readClock(url) {
+    var sent = Date.now();
+    fetch(url, {headers: {Accept: "application/json"}, cache: "no-store"})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (state) {
+        if (!state) { return; }
+        var back = Date.now();
+        if (back - sent <= bestTrip) {
+          bestTrip = back - sent;
+          offset = state.as_of - (sent + back) / 2;
+        }
+        clocks[url] = state;
+        tickClocks();
+      })
+      .catch(function () { /* offline: keep counting from what we have */ });
+  }
+
+  function clockNodes() { return document.querySelectorAll("[data-public-clock]"); }
+
+  function readClocks() {
+    var seen = {}, nodes = clockNodes();
+    for (var i = 0; i < nodes.length; i++) {
+      var url = nodes[i].getAttribute("data-public-clock");
+      if (!seen[url]) { seen[url] = true; readClock(url); }
+    }
+  }
+
+  function tickClocks() {
+    var nodes = clockNodes();
+    for (var i = 0; i < nodes.length; i++) {
+      var node = nodes[i], url = node.getAttribute("data-public-clock"), state = clocks[url];
+      if (!state) { continue; }
+      var now = Date.now();
+      var left = state.running ? Math.max(0, state.remaining_ms - (now + offset - state.as_of))
+        : state.remaining_ms;
+      node.textContent = state.status === "live" ? mmss(left) : "";
+      // What this device computes, for measuring agreement between devices (bench, tests).
+      node.setAttribute("data-remaining-ms", String(Math.round(left)));
+      node.setAttribute("data-at", String(now));
+      node.classList.toggle("clock-stopped", !state.running);
+      if (state.running && left <= 0 && !state.ended) {
+        state.ended = true;
+        readClock(url);
+      }
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!clockNodes().length && !document.getElementById("live")) { return; }
+    readClocks();
+    window.setInterval(tickClocks, CLOCK_TICK_MS);
+    window.setInterval(readClocks, CLOCK_READ_MS);
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    readClocks();
+  });
+
   // Times are printed in the venue's time zone; add the viewer's where it differs.
   function viewerTimes(root) {
     if (!root || !root.querySelectorAll || typeof Intl === "undefined") {

@@ -138,3 +138,36 @@ def test_query_counts_of_the_broadcast_pages(client, django_assert_num_queries, 
     # stamp, season, every ring's matches, then 2 per ring with a match (Ring 1 only)
     with django_assert_num_queries(5):
         client.get(reverse("public:venue_live", args=[season.slug]))
+
+
+def test_r17_a_screen_reads_the_matchs_clock_without_the_referees_proposal(
+        client, django_assert_num_queries, people):
+    """R17: overlays, big screens and the venue view read the same server clock as the referee's
+    devices (counted down locally from ``as_of``); a proposal is the referee's alone."""
+    from league.services import clock as clock_services
+
+    season, a1, *_ = _ring_season()
+    a1.referees.add(people["ref1"])
+    go_live(a1)
+    clock_services.clock_start(match=a1, actor=people["ref1"])
+    url = reverse("public:match_clock", args=[season.slug, a1.slot])
+    # the match by season and slot, then clock_state's 3
+    with django_assert_num_queries(4):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    state = response.json()
+    assert state["status"] == "live" and state["running"] is True
+    assert 0 < state["remaining_ms"] <= season.round_minutes * 60_000
+    assert "proposal" not in state and "as_of" in state
+    html = client.get(reverse("public:ring_overlay", args=[season.slug, "ring-1"])).content.decode()
+    assert f'data-public-clock="{url}"' in html
+    assert client.get(reverse("public:venue", args=[season.slug])).content.decode().count(url) == 1
+
+
+@pytest.mark.parametrize("path", ["/seasons/{slug}/matches/ZZ9/clock.json",
+                                  "/seasons/nope/matches/A1/clock.json"])
+def test_the_clock_of_an_unknown_match_is_a_404(client, path):
+    season, *_ = _ring_season()
+    assert client.get(path.format(slug=season.slug)).status_code == 404
+    assert client.post(reverse("public:match_clock", args=[season.slug, "A1"])).status_code == 405
