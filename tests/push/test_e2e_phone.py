@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SMALL_TARGETS_JS = """() => {
   const out = [];
   for (const el of document.querySelectorAll('a[href], button, select, input:not([type=hidden]), summary')) {
-    const r = el.getBoundingClientRect();
+    // a checkbox or radio is tapped through its label too: the label is its target
+    const target = el.matches('input[type=checkbox], input[type=radio]') && el.closest('label');
+    const r = (target || el).getBoundingClientRect();
     const style = getComputedStyle(el);
     if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue;
     if (el.closest('.skip-link') || el.closest('.visually-hidden')) continue;
@@ -28,9 +30,8 @@ SMALL_TARGETS_JS = """() => {
   return out;
 }"""
 
-# The page running past the viewport's right edge, or a match-page table wider than its box.
-# (The group standings have ten columns: on a phone they scroll sideways inside their labelled,
-# focusable region, by design.)
+# The page running past the viewport's right edge, or a match-page or standings table wider than
+# its box (the standings show their less important columns on a phone only when asked).
 CUT_OFF_JS = """() => {
   const out = [];
   const width = document.documentElement.clientWidth;
@@ -38,7 +39,7 @@ CUT_OFF_JS = """() => {
   for (const nav of document.querySelectorAll('.site-nav')) {
     if (nav.scrollWidth > nav.clientWidth + 1) out.push(['nav', nav.scrollWidth, nav.clientWidth]);
   }
-  for (const t of document.querySelectorAll('.match-grid table')) {
+  for (const t of document.querySelectorAll('.match-grid table, table.standings')) {
     const box = t.parentElement;
     if (t.offsetWidth > box.clientWidth + 1) out.push(['table', t.className, t.offsetWidth, box.clientWidth]);
   }
@@ -78,6 +79,48 @@ def test_phone_tap_targets_and_nothing_cut_off(live_server, browser_context, scr
         screenshot(page, f"phone-{name}-375")
         small = page.evaluate(SMALL_TARGETS_JS)
         cut = page.evaluate(CUT_OFF_JS)
+        if small or cut:
+            problems[name] = {"small": small, "cut": cut}
+    assert problems == {}, __import__("json").dumps(problems, indent=0, ensure_ascii=False)
+
+
+def test_standings_show_every_column_on_request(live_server, browser_context):
+    season = factories.season_at("knockout")
+    cache.clear()
+    page = browser_context(375, 812).new_page()
+    page.goto(live_server.url + reverse("public:groups", args=[season.slug]))
+    table = page.locator("table.standings").first
+    rounds_won = table.get_by_role("columnheader", name="RW")
+    assert not rounds_won.is_visible()
+    page.get_by_label("Show every column").first.check()
+    assert rounds_won.is_visible()  # the table now scrolls sideways in its region
+
+
+@pytest.mark.usefixtures("role_groups")
+def test_referee_pages_tap_targets_and_nothing_cut_off(live_server, browser_context, screenshot,
+                                                       people):
+    from league.services.clock import clock_start
+    from tests.referee.conftest import go_live, make_match, mini_season
+
+    season = mini_season(name="Phone referee")
+    match = go_live(make_match(season, slot="A1", referees=[people["ref1"]]))
+    clock_start(match=match, actor=people["ref1"])  # the card with its running clock
+    page = browser_context(375, 812).new_page()
+    page.goto(live_server.url + reverse("referee:home"))
+    problems = {}
+    small = page.evaluate(SMALL_TARGETS_JS)
+    if small:
+        problems["login"] = small
+    page.get_by_label("Username").fill("ref1")
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="My matches").wait_for()
+    for name, path in {"home": reverse("referee:home"),
+                       "match": reverse("referee:match", kwargs={"pk": match.pk}),
+                       "failures": reverse("referee:failures")}.items():
+        page.goto(live_server.url + path)
+        screenshot(page, f"phone-referee-{name}-375")
+        small, cut = page.evaluate(SMALL_TARGETS_JS), page.evaluate(CUT_OFF_JS)
         if small or cut:
             problems[name] = {"small": small, "cut": cut}
     assert problems == {}, __import__("json").dumps(problems, indent=0, ensure_ascii=False)
