@@ -145,6 +145,10 @@ def test_under_asgi_pages_open_their_stream_and_are_cached_apart(asgi_server, cl
     assert f'sse-connect="{stream}"' in html
     assert "sse:change" in html
     assert headers["etag"] != wsgi["ETag"]
+    for name in ("public:season", "public:groups", "public:bracket", "public:schedule"):
+        _, _, html = _get(asgi_server, reverse(name, args=[season.slug]))
+        season_stream = reverse("public:season_stream", args=[season.slug])
+        assert f'sse-connect="{season_stream}"' in html, name
 
 
 @pytest.mark.usefixtures("role_groups")
