@@ -174,6 +174,22 @@ def public_cached(*, stamp: Callable[..., Stamp | None], kind: str, poll: bool =
     return wrap
 
 
+def uncached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Declare a public view that is never cached, by anyone: an event stream, or a read that
+    carries the server's time now (a match clock). The fast path leaves it alone; its answers
+    say ``no-store`` unless the view set its own Cache-Control."""
+
+    @wraps(view)
+    def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response
+
+    answer.never_cached = True
+    return answer
+
+
 def declaration_of(view: Callable) -> PublicCache | None:
     return getattr(view, "public_cache", None)
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 from django_eventstream.views import events
 
+from ..http_cache import uncached
 from ..models import Match, Season
 from ..selectors.broadcast import ring_name
 from . import channel_for
@@ -34,11 +35,13 @@ def _stream(request: HttpRequest, season_id: int) -> HttpResponse:
     return response
 
 
+@uncached
 @require_safe
 def season_stream(request: HttpRequest, slug: str) -> HttpResponse:
     return _stream(request, _season_id(slug))
 
 
+@uncached
 @require_safe
 def match_stream(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
     season_id = (Match.objects.filter(season__slug=slug, slot=slot)
@@ -48,6 +51,7 @@ def match_stream(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
     return _stream(request, season_id)
 
 
+@uncached
 @require_safe
 def ring_stream(request: HttpRequest, slug: str, ring: str) -> HttpResponse:
     season = Season.objects.filter(slug=slug).only("pk", "rings").first()

@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from ..http_cache import etag_for, public_cached, season_stamp, stamp_of
+from ..http_cache import etag_for, public_cached, season_stamp, stamp_of, uncached
 from ..models import Match, Season
 from ..selectors import broadcast as read
 from ..selectors.clock import clock_state
@@ -101,6 +101,7 @@ def venue_live(request: HttpRequest, stamp: Stamp, slug: str) -> str:
 _PRIVATE_CLOCK = ("proposal",)
 
 
+@uncached
 @require_safe
 def match_clock(request: HttpRequest, slug: str, slot: str) -> JsonResponse:
     """A match's clock for the overlays, big screens and venue view (R17): the same state the
@@ -112,6 +113,4 @@ def match_clock(request: HttpRequest, slug: str, slot: str) -> JsonResponse:
     if match_id is None:
         raise Http404("No such match")
     state = {k: v for k, v in clock_state(match_id=match_id).items() if k not in _PRIVATE_CLOCK}
-    response = framable(JsonResponse(state))
-    response["Cache-Control"] = "no-store"
-    return response
+    return framable(JsonResponse(state))
