@@ -2,6 +2,8 @@
 
 Each is keyword-only, runs in one transaction, locks what it changes, checks the
 rules of ../shared/DOMAIN.md and raises RuleViolation naming the rule it enforces.
+Each takes ``actor``, the user who acts (required; the league's own hand is
+``common.system_actor()``), and records it in the audit trail.
 """
 from .entries import (
                       entry_apply,
@@ -35,11 +37,14 @@ from .season import (
                       pots_seed,
                       referees_assign,
                       referees_assign_round_robin,
+                      reward_set,
                       season_auditions_close,
                       season_create,
                       season_finish,
                       season_registration_close,
+                      season_update,
 )
+from .teams import team_create, team_update
 
 __all__ = [
     "RoundInput", "active_robot", "allowance_use", "battery_swap_report", "bracket_advance",
@@ -48,5 +53,6 @@ __all__ = [
     "lots_record", "match_check_in", "match_forfeit", "match_result_correct", "match_sign_off",
     "match_start", "member_add", "member_remove", "pots_seed", "referees_assign",
     "referees_assign_round_robin", "robot_register", "robot_remove", "robot_replace", "round_record",
-    "season_auditions_close", "season_create", "season_finish", "season_registration_close",
+    "reward_set", "season_auditions_close", "season_create", "season_finish",
+    "season_registration_close", "season_update", "team_create", "team_update",
 ]

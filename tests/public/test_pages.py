@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from league.models import Match, Placing, Replacement, Reward
 from league.selectors import public as read
+from league.services.common import system_actor
 from league.templatetags.league_public import CRITERIA
 from tests import factories
 
@@ -146,8 +147,9 @@ def test_season_home_shows_live_next_and_latest(client, knockout):
     from league import services
 
     services.match_check_in(match=sf1, red_robot=services.active_robot(sf1.red),
-                            blue_robot=services.active_robot(sf1.blue), red_seal="A", blue_seal="B")
-    services.match_start(match=sf1)
+                            blue_robot=services.active_robot(sf1.blue), red_seal="A", blue_seal="B",
+                            actor=system_actor())
+    services.match_start(match=sf1, actor=system_actor())
     html = page(client, "public:season", knockout.slug)
     live = re.search(r'<section class="panel panel-live".*?</section>', html, re.S).group(0)
     assert "SF1" in live and sf1.red.team.name_zh in live
@@ -163,7 +165,7 @@ def test_next_matches_are_in_the_venue_time_zone(client, db):
     season = factories.season_at("drawn", time_zone="America/New_York", city="New York")
     from league import services
 
-    services.group_schedule_generate(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
     first = season.matches.order_by("scheduled_at").first()
     local = first.scheduled_at.astimezone(season.tz)
     html = page(client, "public:season", season.slug)
@@ -206,11 +208,12 @@ def test_r8_r9_match_page_counts_rounds_knockdowns_and_allowances(client, knocko
 
     sf1 = knockout.matches.get(slot="SF1")
     services.match_check_in(match=sf1, red_robot=services.active_robot(sf1.red),
-                            blue_robot=services.active_robot(sf1.blue), red_seal="A1", blue_seal="B1")
-    services.match_start(match=sf1)
-    services.allowance_use(match=sf1, corner="red", kind="manual_reset")
+                            blue_robot=services.active_robot(sf1.blue), red_seal="A1", blue_seal="B1",
+                            actor=system_actor())
+    services.match_start(match=sf1, actor=system_actor())
+    services.allowance_use(match=sf1, corner="red", kind="manual_reset", actor=system_actor())
     services.round_record(match=sf1, number=1, data=services.RoundInput(
-        winner="blue", method="ko", red_points=3, blue_points=22, red_knockdowns=2))
+        winner="blue", method="ko", red_points=3, blue_points=22, red_knockdowns=2), actor=system_actor())
     html = page(client, "public:match", knockout.slug, "SF1")
     assert "Round 2 of 3" in html
     assert re.search(r'<span class="r">0</span>.*?<span class="b">1</span>', html, re.S)

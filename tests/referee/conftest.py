@@ -17,6 +17,7 @@ from django.utils import timezone
 from league import services
 from league.models import Entry, Group, Match, Robot, Season
 from league.services import RoundInput
+from league.services.common import system_actor
 from tests import factories
 
 
@@ -53,7 +54,7 @@ def make_match(season: Season, *, red: int = 0, blue: int = 1, referees=(), when
         slot=slot or f"A{next(_slots)}", day=1, red=entries[red], blue=entries[blue], ring="Ring 1",
         scheduled_at=when or timezone.now() + dt.timedelta(hours=1))
     if referees:
-        services.referees_assign(match=match, referees=list(referees))
+        services.referees_assign(match=match, referees=list(referees), actor=system_actor())
     match.refresh_from_db()
     return match
 
