@@ -20,4 +20,4 @@ def validate_one_line(value: str) -> None:
     """Names, places and rings are shown on one line everywhere (pages, CSV, the feed): a line
     break (CR or LF) or another control character is refused."""
     if any(ch in value for ch in "\r\n") or any(ord(ch) < 32 and ch != "\t" for ch in value):
-        raise ValidationError(_("Write it on one line: line breaks are not allowed."), code="one_line")
+        raise ValidationError(_("Line breaks are not allowed: write it on one line."), code="one_line")
