@@ -27,6 +27,22 @@ __all__ = ["dry_run"]  # the admin's modules take it from here
 HISTORY_LIMIT = 50
 
 
+class ActorFormMixin:
+    """The admin's form knows who acts (``form.actor``), for the services it calls."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
+
+class ServiceSaveMixin(ActorFormMixin):
+    """A ModelAdmin whose ServiceModelForm saves through its service (never ``obj.save()``)."""
+
+    def save_model(self, request, obj, form, change):
+        save_through_service(request, obj, form)
+
+
 def save_through_service(request, obj, form) -> None:
     """ModelAdmin.save_model for a ServiceModelForm: the service saves; ``obj`` becomes the row
     it made (the admin's log and redirect need its primary key)."""

@@ -13,7 +13,7 @@ from ..datefmt import date_format
 from ..errors import RuleViolation
 from ..forms.admin import MatchRefereesForm
 from ..models import AllowanceUse, Match, Round
-from .base import AuditHistoryMixin, ReadOnlyInline, dry_run, is_organizer
+from .base import ActorFormMixin, AuditHistoryMixin, ReadOnlyInline, dry_run, is_organizer
 
 
 class RoundInline(ReadOnlyInline):
@@ -50,7 +50,7 @@ class RefereesForm(MatchRefereesForm):
 
 
 @admin.register(Match)
-class MatchAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class MatchAdmin(ActorFormMixin, AuditHistoryMixin, admin.ModelAdmin):
     form = RefereesForm
     list_display = ["slot", "season", "local_time", "ring", "red_team", "blue_team", "status", "result",
                     "referee_names"]
@@ -82,11 +82,6 @@ class MatchAdmin(AuditHistoryMixin, admin.ModelAdmin):
         if request.GET.get("season__id__exact"):  # one season: no need to repeat it on every row
             return [name for name in self.list_display if name != "season"]
         return self.list_display
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.actor = request.user
-        return form
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)

@@ -23,11 +23,11 @@ from ..services.season import DEFAULT_REWARDS
 from . import imports
 from .base import (
     AuditHistoryMixin,
+    ServiceSaveMixin,
     admin_page,
     call_service,
     dry_run,
     require_organizer,
-    save_through_service,
 )
 from .phase import ACTIONS, draw_check
 
@@ -56,7 +56,7 @@ class RewardInline(admin.TabularInline):
 
 
 @admin.register(Season)
-class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class SeasonAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
     form = SeasonAdminForm
     change_form_template = "admin/league/season/change_form.html"
     list_display = ["name", "city", "phase_badge", "starts_on", "applications", "qualified_count",
@@ -149,14 +149,6 @@ class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
         return format_html('<ul class="league-rewards-default">{}</ul>', rows)
 
     # --- saving through the services -------------------------------------------------------
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.actor = request.user
-        return form
-
-    def save_model(self, request, obj, form, change):
-        save_through_service(request, obj, form)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Reward:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import services
 from ..forms.admin import ServiceModelForm
 from ..models import Entry, Team
-from .base import AuditHistoryMixin, ReadOnlyInline, save_through_service
+from .base import AuditHistoryMixin, ReadOnlyInline, ServiceSaveMixin
 
 
 class EntryHistoryInline(ReadOnlyInline):
@@ -34,7 +34,7 @@ class TeamForm(ServiceModelForm):
 
 
 @admin.register(Team)
-class TeamAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class TeamAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
     form = TeamForm
     list_display = ["name_en", "name_zh", "organization", "kind", "country", "registration_number",
                     "seasons"]
@@ -50,14 +50,6 @@ class TeamAdmin(AuditHistoryMixin, admin.ModelAdmin):
     @admin.display(description=_("seasons"), ordering="entry_count")
     def seasons(self, obj):
         return obj.entry_count
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.actor = request.user
-        return form
-
-    def save_model(self, request, obj, form, change):
-        save_through_service(request, obj, form)
 
     def has_delete_permission(self, request, obj=None):
         # A team that ever entered a season is part of the league's history (R2).
