@@ -186,7 +186,8 @@ class Replay:
                                                "delete it first to import this file")
         with at("season"):
             self.season = services.season_create(
-                actor=self.system, with_default_rewards=False, starts_on=dt.date.fromisoformat(row["starts_on"]),
+                actor=self.system, with_default_rewards=False,
+                starts_on=dt.date.fromisoformat(row["starts_on"]),
                 day_start=dt.time.fromisoformat(row["day_start"]),
                 **{f: row[f] for f in SEASON_FIELDS})
         for i, reward in enumerate(row["rewards"]):

@@ -31,8 +31,8 @@ def team_create(*, slug: str, actor, **fields) -> Team:
     with transaction.atomic():
         existing = Team.objects.filter(slug=fields["slug"]).first()
         if existing is not None:
-            raise RuleViolation("R2", _("The team %(slug)s already exists (%(team)s): a team's "
-                                        "identity lasts across seasons.") % {
+            raise RuleViolation("R2", _("The slug %(slug)s is the team %(team)s, which already "
+                                        "exists: a team's identity lasts across seasons.") % {
                 "slug": fields["slug"], "team": existing})
         team = Team(**fields)
         save_checked(team)

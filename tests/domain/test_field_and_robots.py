@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from league import services
 from league.errors import RuleViolation
-from league.models import Entry, Robot, Season, TeamMember
+from league.models import Entry, Robot, Season, Team, TeamMember
 from league.services.common import system_actor
 from tests import factories
 from tests.domain.helpers import refused
@@ -84,9 +84,13 @@ def test_r2_same_team_enters_another_season_and_keeps_its_identity():
 
 
 def test_r2_unregistered_organization_is_refused():
-    team = factories.TeamFactory(registration_number="  ")
+    team = factories.TeamFactory()
+    Team.objects.filter(pk=team.pk).update(registration_number="  ")  # a row from before the rule
+    team.refresh_from_db()
     with refused("R2"):
         services.entry_apply(season=factories.SeasonFactory(), team=team, actor=system_actor())
+    with pytest.raises(RuleViolation, match="Legal registration number: This field cannot be blank"):
+        factories.TeamFactory(registration_number="")
 
 
 def test_r2_applying_after_registration_closed_is_refused():

@@ -150,7 +150,7 @@ def test_season_update_refuses_a_setting_locked_in_the_phase(people):
 @pytest.mark.django_db
 def test_r2_team_identity_is_the_slug(people):
     team = factories.TeamFactory(slug="iron-crane")
-    with pytest.raises(RuleViolation, match="R2: The team iron-crane already exists"):
+    with pytest.raises(RuleViolation, match="R2: The slug iron-crane is the team"):
         services.team_create(slug="iron-crane", name_en="Other", name_zh="另", organization="O",
                              registration_number="R", kind="company", country="CN",
                              actor=people["organizer"])
