@@ -17,6 +17,9 @@ $(VENV)/.installed: requirements.txt
 
 install: $(VENV)/.installed
 
+# The development server runs with DEBUG on (and so a development key) unless told otherwise;
+# production (DEBUG off) refuses to start without SECRET_KEY.
+run: export DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
@@ -25,7 +28,7 @@ run: install
 	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 test: install
-	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -12,7 +12,7 @@ What it does, all on this machine (loopback only, bounded in time):
 3. wrk (Debian's package) against these URLs, in turn, ``--rounds`` times each:
    - trivial:  /healthz, a view that returns "ok" (the baseline: the whole middleware stack);
    - bracket:  /seasons/<slug>/bracket/, the full page (cached per season version and
-               language, answered by league.middleware.PublicFastPath);
+               language, answered by league.http_cache.PublicFastPath);
    - bracket, in Chinese: the same with the language cookie of the language switch;
    - poll 304: /seasons/<slug>/bracket/live/ with the current ETag in If-None-Match, as the
                page's htmx poll sends it (answers 304 Not Modified);

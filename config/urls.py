@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from league.views.api import not_found as api_not_found
 from league.views.language import switch_language
 
 urlpatterns = [
@@ -9,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("referee/", include("league.urls.referee")),
     path("api/v1/", include("league.urls.api")),
+    re_path(r"^api/", api_not_found),  # any other path under /api/: a JSON 404
     path("", include("league.urls.public")),
 ]

@@ -10,7 +10,7 @@ from .models import AllowanceUse, Entry, Match, Robot, Season, Team, TeamMember
 from .models.match import Method
 from .rules.tiebreak import CRITERIA
 
-VERSION = "1.0.0"
+VERSION = "1.0.1"
 
 STR = {"type": "string"}
 INT = {"type": "integer"}
@@ -112,11 +112,14 @@ SCHEMAS = {
         "red": ref("CornerDetail"), "blue": ref("CornerDetail"),
         "rounds": array(ref("Round")),
         "season": STR,
-        "referees": array(STR),
-        "failures": array(obj({"team": nullable(ref("TeamRef")), "robot": ref("Robot"),
-                               "match": NULL_STR,
-                               "status": enum(["pending", "approved", "rejected"]),
-                               "irreversible": BOOL, "description": STR})),
+        "referees": {**array(STR), "description": 'Display names: the full name, or "Referee 1", '
+                     '"Referee 2"... (never a user name).'},
+        "failures": {**array(obj({"team": nullable(ref("TeamRef")), "robot": ref("Robot"),
+                                  "match": NULL_STR,
+                                  "status": enum(["approved", "rejected"]),
+                                  "irreversible": BOOL, "description": STR})),
+                     "description": "Failure reports the referee panel decided (a pending report "
+                                    "is not public)."},
     }),
     "CornerDetail": obj({
         **CORNER_PROPS, "knockdowns": INT, "points": INT, "fouls": INT,
@@ -191,8 +194,11 @@ ETAG_HEADER = {"ETag": {"description": "Weak ETag of this version; send it in If
 IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False,
                  "schema": {"type": "string"},
                  "description": "The ETag you hold: 304 Not Modified if it is still current."}
-SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-SLOT = {"name": "slot", "in": "path", "required": True, "schema": {"type": "string"},
+SLUG = {"name": "slug", "in": "path", "required": True,
+        "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+        "description": "Letters, digits, hyphens and underscores; any other path is a JSON 404."}
+SLOT = {"name": "slot", "in": "path", "required": True,
+        "schema": {"type": "string", "pattern": "^([A-D][1-6]|QF[1-4]|SF[12]|3P|F)$"},
         "description": "A1-D6, QF1-QF4, SF1, SF2, 3P or F"}
 
 # path -> (operationId, summary, response schema, path parameters)

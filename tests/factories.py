@@ -70,6 +70,10 @@ def ensure_roles() -> None:
         group, _ = AuthGroup.objects.get_or_create(name=role)
         group.permissions.set(Permission.objects.filter(
             codename__in=codenames, content_type__app_label__in=["league", "auth"]))
+    # ...as migration 0006 changed them (no permission on auth groups; lockouts for organizers).
+    from django.apps import apps
+
+    importlib.import_module("league.migrations.0006_role_permissions").update_roles(apps, None)
 
 
 class SeasonFactory(factory.django.DjangoModelFactory):

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AllowanceUse, Corner, FailureReport, Match, Robot, Round
+from ..models.clock import ClockEvent
 from ..models.match import Method
 from ..services import RoundInput
 
@@ -138,6 +139,10 @@ class RoundForm(VersionedForm):
     red_fouls = _count_field(_("Fouls"), maximum=Round.MAX_COUNT)
     blue_fouls = _count_field(_("Fouls"), maximum=Round.MAX_COUNT)
 
+    # The deciding round is asked twice: the second post carries this (the match ends, the
+    # bracket advances).
+    confirm_deciding = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     STATS = ("points", "knockdowns", "fouls")
 
     def round_input(self) -> RoundInput:
@@ -167,6 +172,51 @@ class AllowanceForm(VersionedForm):
     kind = forms.ChoiceField(choices=AllowanceUse.Kind.choices, error_messages={
         "required": _("Choose an allowance."),
         "invalid_choice": _("Choose a manual reset, a tactical timeout or an emergency repair.")})
+
+
+class ClockForm(forms.Form):
+    """Start, stop or resume the round clock (R17): the tap is all there is to it."""
+
+    def __init__(self, *args, match: Match | None = None, **kwargs):
+        self.match = match
+        super().__init__(*args, **kwargs)
+
+
+class CountdownForm(ClockForm):
+    """Start a countdown for a corner: a tactical timeout, a manual reset, the emergency repair
+    (each counted as the corner's allowance, R9) or the self-recovery count (R17)."""
+
+    corner = forms.ChoiceField(choices=Corner.choices, error_messages={
+        "required": _("Choose a corner."), "invalid_choice": _("Choose the red or the blue corner.")})
+    kind = forms.ChoiceField(choices=ClockEvent.Countdown.choices, error_messages={
+        "required": _("Choose a countdown."),
+        "invalid_choice": _("Choose a tactical timeout, a manual reset, the emergency repair or "
+                            "the self-recovery count.")})
+    # Counting an allowance changes the match: a stale form is refused like any other (R9).
+    expected_version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput,
+                                          error_messages={
+                                              "invalid": _("This form is damaged: reload the match "
+                                                           "and try again."),
+                                              "min_value": _("This form is damaged: reload the "
+                                                             "match and try again.")})
+
+
+class CountdownEndForm(ClockForm):
+    countdown = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput,
+                                   error_messages={
+                                       "required": _("Which countdown? Reload the match."),
+                                       "invalid": _("Which countdown? Reload the match."),
+                                       "min_value": _("Which countdown? Reload the match."),
+                                       "max_value": _("Which countdown? Reload the match.")})
+
+
+class UndoForm(VersionedForm):
+    """Take back the last entry (a round, an allowance use) before sign-off, with a reason."""
+
+    id_prefix = "undo"
+
+    reason = forms.CharField(label=_("Why undo it?"), max_length=300,
+                             error_messages={"required": _("Say why the entry is undone.")})
 
 
 class BatterySwapForm(VersionedForm):

@@ -6,8 +6,10 @@
 - incident: FailureReport, Replacement
 - outcome: Placing
 - audit: AuditEvent
+- clock: ClockSettings, ClockEvent (R17), IdempotentPost
 """
 from .audit import AuditEvent
+from .clock import ClockEvent, ClockSettings, IdempotentPost
 from .incident import FailureReport, Replacement
 from .match import AllowanceUse, Corner, Match, Round
 from .outcome import Placing
@@ -17,10 +19,13 @@ from .team import Entry, Robot, Team, TeamMember
 __all__ = [
     "AllowanceUse",
     "AuditEvent",
+    "ClockEvent",
+    "ClockSettings",
     "Corner",
     "Entry",
     "FailureReport",
     "Group",
+    "IdempotentPost",
     "Match",
     "Placing",
     "Replacement",

@@ -42,6 +42,18 @@ ACTION_LABELS = {
     "bracket_advanced": _("Bracket advanced"),
     "failure_reported": _("Failure reported"),
     "failure_decided": _("Failure report decided"),
+    "clock_start": _("Round clock started"),
+    "clock_pause": _("Round clock stopped"),
+    "clock_resume": _("Round clock resumed"),
+    "clock_countdown": _("Countdown started"),
+    "clock_end": _("Countdown ended"),
+    "clock_settings_changed": _("Clock settings changed"),
+    "entry_undone": _("Entry undone"),
+    "bracket_reverted": _("Bracket advance reverted"),
+    "staff_created": _("Staff account created"),
+    "staff_changed": _("Staff account or roles changed"),
+    "staff_password_set": _("Staff password set"),
+    "staff_deleted": _("Staff account deleted"),
 }
 
 

@@ -46,6 +46,23 @@ __all__ = [
 
 LIVE = (Match.Status.CHECKED_IN, Match.Status.LIVE)
 
+# --- What the public may see (docs/rules.md, "Public"): ----------------------------------------
+# an entry once it qualified for the main event (and so for ever after, eliminated or not); an
+# application (applied, audition passed or rejected, withdrawn) stays private, with its roster
+# and robots. A failure report once the referee panel decided it; a pending one is a referee's
+# unreviewed free text.
+PUBLIC_ENTRY = Q(status=Entry.Status.QUALIFIED)
+PUBLIC_ENTRY_OF_TEAM = Q(entries__status=Entry.Status.QUALIFIED)
+PUBLIC_TEAM = PUBLIC_ENTRY_OF_TEAM
+DECIDED = ~Q(status=FailureReport.Status.PENDING)
+
+
+def public_names(users) -> list[str]:
+    """How the public names a match's referees: the full name, else "Referee 1", "Referee 2"...
+    never the user name a referee signs in with (it is half of a login)."""
+    return [user.get_full_name().strip() or str(_("Referee %(n)d") % {"n": n})
+            for n, user in enumerate(users, start=1)]
+
 
 # --- Stamps: one query each -------------------------------------------------------------------
 
@@ -106,9 +123,10 @@ def archive_stamp() -> Stamp:
 def team_stamp(*, slug: str) -> Stamp | None:
     """A team's page version: the versions of the seasons it entered. 1 query."""
     row = (Team.objects.filter(slug=slug)
-           .annotate(n=Count("entries__season"), total=Sum("entries__season__version"))
+           .annotate(n=Count("entries__season", filter=PUBLIC_ENTRY_OF_TEAM),
+                     total=Sum("entries__season__version", filter=PUBLIC_ENTRY_OF_TEAM))
            .values_list("pk", "n", "total").first())
-    if row is None:
+    if row is None or not row[1]:  # a team with no public entry has no public page
         return None
     pk, n, total = row
     return Stamp(key=f"team:{pk}", version=f"{n}.{total or 0}", pk=pk)
@@ -413,7 +431,7 @@ class MatchDetail:
     rounds: list[Round]
     red: CornerDetail
     blue: CornerDetail
-    referees: list
+    referees: list[str]  # display names (public_names), never user names
     failures: list[FailureReport]
     winner_corner: str | None
 
@@ -447,14 +465,14 @@ def match_detail(*, slug: str, slot: str) -> MatchDetail:
     match = _get_match(slug, slot)
     rounds = list(match.rounds.order_by("number"))
     uses = list(match.allowances.all())
-    referees = list(match.referees.order_by("last_name", "first_name", "username"))
+    referees = public_names(match.referees.order_by("last_name", "first_name", "pk"))
     entry_ids = [pk for pk in (match.red_id, match.blue_id) if pk]
     robots = defaultdict(list)
     for robot in Robot.objects.filter(entry_id__in=entry_ids).order_by("-role"):
         robots[robot.entry_id].append(robot)
     replacements = {r.entry_id: r for r in Replacement.objects.filter(entry_id__in=entry_ids)
                     .select_related("old_robot", "new_robot", "failure_report__match")}
-    failures = list(FailureReport.objects.filter(Q(match=match) | Q(
+    failures = list(FailureReport.objects.filter(DECIDED).filter(Q(match=match) | Q(
         entry_id__in=entry_ids, status=FailureReport.Status.APPROVED, irreversible=True))
         .select_related("robot", "entry__team", "match").order_by("filed_at"))
     corners = {}
@@ -579,15 +597,16 @@ ROLE_ORDER = {role: i for i, role in enumerate(TeamMember.Role.values)}
 
 def team_detail(*, slug: str) -> TeamDetail:
     """A team across seasons: members, robots and their story, results, rewards. 6 queries."""
-    team = Team.objects.filter(slug=slug).first()
+    team = Team.objects.filter(PUBLIC_TEAM, slug=slug).distinct().first()
     if team is None:
         raise Http404("No such team")
-    entries = list(team.entries.select_related("season", "group", "placing", "replacement")
+    entries = list(team.entries.filter(PUBLIC_ENTRY)
+                   .select_related("season", "group", "placing", "replacement")
                    .prefetch_related(
                        Prefetch("members", queryset=TeamMember.objects.order_by("role", "name")),
                        Prefetch("robots", queryset=Robot.objects.order_by("-role").prefetch_related(
-                           Prefetch("failure_reports", queryset=FailureReport.objects.select_related(
-                               "match").order_by("filed_at")))))
+                           Prefetch("failure_reports", queryset=FailureReport.objects.filter(
+                               DECIDED).select_related("match").order_by("filed_at")))))
                    .order_by("-season__starts_on", "-season__pk"))
     ids = [e.pk for e in entries]
     matches = defaultdict(list)
@@ -624,13 +643,14 @@ def team_detail(*, slug: str) -> TeamDetail:
 
 def teams_index() -> list[Team]:
     """Every team that has entered a season, with how many. 1 query."""
-    return list(Team.objects.annotate(seasons=Count("entries")).filter(seasons__gt=0)
-                .order_by("name_en"))
+    return list(Team.objects.annotate(seasons=Count("entries", filter=PUBLIC_ENTRY_OF_TEAM))
+                .filter(seasons__gt=0).order_by("name_en"))
 
 
 def season_entries(*, season: Season) -> list[Entry]:
-    """The teams of a season (qualified first) with robots and members. 3 queries."""
-    return list(season.entries.select_related("team", "group").prefetch_related(
+    """The teams of a season's main event with robots and members (public entries only: an
+    application is the team's and the league's until it qualifies). 3 queries."""
+    return list(season.entries.filter(PUBLIC_ENTRY).select_related("team", "group").prefetch_related(
         Prefetch("robots", queryset=Robot.objects.order_by("-role")),
         Prefetch("members", queryset=TeamMember.objects.order_by("role", "name")))
         .order_by("seed", "team__name_en"))

@@ -10,8 +10,13 @@ from django.shortcuts import get_object_or_404
 
 from .. import roles, services
 from ..models import AllowanceUse, AuditEvent, Corner, Entry, FailureReport, Match, Robot, Round, Season
+from .clock import state_of
 
 LIVE_PHASES = (Season.Phase.GROUP_STAGE, Season.Phase.KNOCKOUT)
+
+
+COUNTDOWN_OF = {"manual_reset": "reset", "tactical_timeout": "timeout",
+                "emergency_repair": "repair"}
 
 
 @dataclass
@@ -20,6 +25,11 @@ class AllowanceView:
     label: str
     used: int
     limit: int
+
+    @property
+    def countdown(self) -> str:
+        """The clock's countdown this allowance starts (R17)."""
+        return COUNTDOWN_OF[self.kind]
 
     @property
     def left(self) -> int:
@@ -59,6 +69,21 @@ class MatchCard:
     referees: list
     can_run: bool
     can_correct: bool
+    clock: dict | None = None
+
+    @property
+    def last_entry(self):
+        """The latest round or allowance use (what undo takes back), from what is loaded."""
+        entries = [*self.rounds, *self.match.allowances.all()]
+        return max(entries, key=lambda e: (e.recorded_at, e.pk), default=None)
+
+    @property
+    def can_undo(self) -> bool:
+        match = self.match
+        entry = self.last_entry
+        return (self.can_run and not match.signed_off_at and entry is not None
+                and match.status in (Match.Status.LIVE, Match.Status.FINISHED)
+                and match.method not in ("forfeit", "dq"))
 
     @property
     def red(self) -> CornerView:
@@ -93,6 +118,12 @@ class MatchCard:
             "forfeit": run and not done,
             "signoff": run and done and not self.match.signed_off_at,
             "correct": self.can_correct and status == Match.Status.FINISHED,
+            "clock_start": run and status == Match.Status.LIVE,
+            "clock_pause": run and status == Match.Status.LIVE,
+            "clock_resume": run and status == Match.Status.LIVE,
+            "countdown": run and status == Match.Status.LIVE,
+            "countdown_end": run and status == Match.Status.LIVE,
+            "undo": self.can_undo,
         }
 
     @property
@@ -149,12 +180,37 @@ def match_card(*, pk: int, user) -> MatchCard:
             Q(object_type="match", object_id=match.pk)
             | Q(object_type="failurereport", object_id__in=[r.pk for r in reports]))
         .select_related("actor").order_by("-at", "-id")[:200])
+    rounds = list(match.rounds.all())
     return MatchCard(
-        match=match, corners=corners, rounds=list(match.rounds.all()), reports=reports,
+        match=match, corners=corners, rounds=rounds, reports=reports,
         history=history, referees=referees,
         can_run=any(r.pk == user.pk for r in referees),
         can_correct=roles.is_head_referee(user),
+        # the clock (R17): one query, only while the match is live
+        clock=(state_of(match, round_number=len(rounds) + 1)
+               if match.status == Match.Status.LIVE else None),
     )
+
+
+def deciding_preview(*, match_id: int, winner: str) -> dict | None:
+    """What recording a round won by ``winner`` would do, if it decides the match (R8, R14):
+    the match ends with that score, and the bracket slots it feeds. 1 query; None otherwise."""
+    match = (Match.objects.select_related("season", "red__team", "blue__team", "winner_to",
+                                          "loser_to").get(pk=match_id))
+    if match.status != Match.Status.LIVE or winner not in Corner.values:
+        return None
+    won = getattr(match, f"{winner}_rounds") + 1
+    if won < match.season.rounds_to_win:
+        return None
+    score = {"red": match.red_rounds, "blue": match.blue_rounds}
+    score[winner] = won
+    loser = Corner.other(winner)
+    return {
+        "winner": match.entry_of(winner).team, "winner_corner": winner,
+        "loser": match.entry_of(loser).team, "red": score["red"], "blue": score["blue"],
+        "winner_to": match.winner_to, "winner_to_corner": match.winner_to_corner,
+        "loser_to": match.loser_to, "loser_to_corner": match.loser_to_corner,
+    }
 
 
 def can_view(user, card: MatchCard) -> bool:

@@ -1,0 +1,16 @@
+"""URL configuration of the league; ``<slot:slot>`` is a match slot (A1-D6, QF1, SF2, 3P, F):
+letters and digits only, so nothing else (a NUL byte, say) ever reaches a query."""
+from django.urls import register_converter
+
+
+class SlotConverter:
+    regex = "[A-Za-z0-9]{1,8}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(SlotConverter, "slot")

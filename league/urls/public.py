@@ -17,9 +17,9 @@ urlpatterns = [
     path("seasons/<slug:slug>/bracket/live/", views.bracket_live, name="bracket_live"),
     path("seasons/<slug:slug>/schedule/", views.schedule, name="schedule"),
     path("seasons/<slug:slug>/schedule/live/", views.schedule_live, name="schedule_live"),
-    path("seasons/<slug:slug>/matches/<str:slot>/", views.match, name="match"),
-    path("seasons/<slug:slug>/matches/<str:slot>/live/", views.match_live, name="match_live"),
-    path("seasons/<slug:slug>/matches/<str:slot>/overlay/", views.overlay, name="overlay"),
-    path("seasons/<slug:slug>/matches/<str:slot>/overlay/live/", views.overlay_live,
+    path("seasons/<slug:slug>/matches/<slot:slot>/", views.match, name="match"),
+    path("seasons/<slug:slug>/matches/<slot:slot>/live/", views.match_live, name="match_live"),
+    path("seasons/<slug:slug>/matches/<slot:slot>/overlay/", views.overlay, name="overlay"),
+    path("seasons/<slug:slug>/matches/<slot:slot>/overlay/live/", views.overlay_live,
          name="overlay_live"),
 ]

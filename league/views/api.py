@@ -14,17 +14,25 @@ from decimal import Decimal
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
 from .. import openapi
+from ..http_cache import league_stamp, match_stamp, public_cached, season_stamp, team_stamp
 from ..models import Entry, Match, Reward, Robot, Round, Season, Team
 from ..rules import bracket as bracket_rules
 from ..selectors import public as read
-from .public import conditional, stamp_of
 
 JSON = "application/json"
+ALLOWED = "GET, HEAD, OPTIONS"
+# A browser on another site may read the feed and poll it with If-None-Match (CORS): every
+# answer allows any origin, and a preflight is answered for GET with that header.
+CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag"}
+PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": ALLOWED,
+             "Access-Control-Allow-Headers": "If-None-Match, Accept, Accept-Language",
+             "Access-Control-Max-Age": "86400"}
 
 
 def _dump(data) -> str:
@@ -43,45 +51,76 @@ def _when(value):
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def _respond(request: HttpRequest, stamp: read.Stamp, kind: str, build: Callable[[], dict]
-             ) -> HttpResponse:
-    def body() -> str:
-        with translation.override("en"):  # one document for every language (its ETag says so)
-            return _dump(build())
-
-    response = conditional(request, stamp=stamp, kind=f"api-{kind}", build=body, page=False,
-                           i18n=False, content_type=JSON)
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Access-Control-Expose-Headers"] = "ETag"
+def _error(status: int, error: str, detail: str, **headers: str) -> JsonResponse:
+    response = JsonResponse({"error": error, "detail": detail}, status=status)
+    for name, value in {**CORS, **headers}.items():
+        response[name] = value
     return response
 
 
-def _not_found(what: str) -> JsonResponse:
-    response = JsonResponse({"error": "not_found", "detail": f"No such {what}."}, status=404)
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+def _not_found(what: str) -> Callable[[HttpRequest], JsonResponse]:
+    return lambda request: _error(404, "not_found", f"No such {what}.")
 
 
-def _season_stamp(slug: str) -> read.Stamp | None:
-    return stamp_of(("season", slug), lambda: read.season_stamp(slug=slug))
+def _api(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The feed's HTTP contract around a read view: CORS on every answer, a preflight answered,
+    405 JSON for any other method (no CSRF check: nothing is ever written)."""
+
+    @csrf_exempt
+    @wraps(view)
+    def endpoint(request: HttpRequest, **kwargs) -> HttpResponse:
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            for name, value in PREFLIGHT.items():
+                response[name] = value
+            response["Allow"] = ALLOWED
+            return response
+        if request.method not in ("GET", "HEAD"):
+            return _error(405, "method_not_allowed", "The feed is read-only: GET or HEAD.",
+                          Allow=ALLOWED)
+        return view(request, **kwargs)
+
+    return endpoint
+
+
+def feed(*, stamp: Callable[..., read.Stamp | None], kind: str, missing: str = "",
+         load: Callable[[read.Stamp], object] | None = None):
+    """A feed endpoint from ``build(**url_kwargs) -> dict``, or ``build(load(stamp))``: cached
+    like the public pages (league/http_cache.py) under its own ETag kind, one document for every
+    language, a JSON 404 for an unknown object."""
+
+    def wrap(build: Callable[..., dict]) -> Callable[..., HttpResponse]:
+        def render(request: HttpRequest, found: read.Stamp, **kwargs) -> str:
+            with translation.override("en"):  # one document for every language (the ETag says so)
+                return _dump(build(load(found)) if load else build(**kwargs))
+
+        render.__name__ = render.__qualname__ = build.__name__
+        render.__doc__ = build.__doc__
+        return _api(public_cached(stamp=stamp, kind=f"api-{kind}", i18n=False, content_type=JSON,
+                                  headers=CORS, missing=_not_found(missing) if missing else None
+                                  )(render))
+
+    return wrap
 
 
 def season_feed(kind: str):
-    """A season's feed endpoint from ``build(season) -> dict``: 404 for an unknown season, else
-    the JSON document under the season's ETag (built only when the client lacks it)."""
+    """A season's feed endpoint from ``build(season) -> dict``."""
+    return feed(stamp=season_stamp, kind=kind, missing="season",
+                load=lambda found: Season.objects.get(pk=found.pk))
 
-    def wrap(build: Callable[[Season], dict]) -> Callable[..., HttpResponse]:
-        @require_safe
-        @wraps(build)
-        def view(request: HttpRequest, slug: str) -> HttpResponse:
-            stamp = _season_stamp(slug)
-            if stamp is None:
-                return _not_found("season")
-            return _respond(request, stamp, kind, lambda: build(Season.objects.get(pk=stamp.pk)))
 
-        return view
-
-    return wrap
+@csrf_exempt
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any other path under /api/, whatever the method: a JSON 404 (a GET missing its final
+    slash is redirected, as Django's CommonMiddleware would if this catch-all did not match)."""
+    if request.method in ("GET", "HEAD") and not request.path_info.endswith("/"):
+        try:
+            target = resolve(request.path_info + "/")
+        except Resolver404:
+            target = None
+        if target is not None and target.func is not not_found:
+            return redirect(request.path + "/", permanent=True)
+    return _error(404, "not_found", "No such endpoint.")
 
 
 # --- Serializers: plain dicts, one shape per schema in league/openapi.py -------------------------
@@ -168,23 +207,19 @@ def match_data(match: Match, season: Season, rounds: list[Round] | None = None) 
 
 # --- Views --------------------------------------------------------------------------------------
 
-@require_safe
-def index(request: HttpRequest) -> HttpResponse:
-    return _respond(request, stamp_of(("league",), read.archive_stamp), "index", lambda: {
-        "name": "Robot Fighting League", "version": "v1",
-        "links": {"seasons": reverse("api:seasons"), "teams": reverse("api:teams"),
-                  "openapi": reverse("api:openapi")}})
+@feed(stamp=league_stamp, kind="index")
+def index() -> dict:
+    return {"name": "Robot Fighting League", "version": "v1",
+            "links": {"seasons": reverse("api:seasons"), "teams": reverse("api:teams"),
+                      "openapi": reverse("api:openapi")}}
 
 
-@require_safe
-def seasons(request: HttpRequest) -> HttpResponse:
-    def build() -> dict:
-        archive = read.season_archive()
-        return {"seasons": [{**season_summary(item.season),
-                             "champion": entry_team(item.champion.entry) if item.champion else None,
-                             "live_matches": item.live} for item in archive.seasons]}
-
-    return _respond(request, stamp_of(("league",), read.archive_stamp), "seasons", build)
+@feed(stamp=league_stamp, kind="seasons")
+def seasons() -> dict:
+    archive = read.season_archive()
+    return {"seasons": [{**season_summary(item.season),
+                         "champion": entry_team(item.champion.entry) if item.champion else None,
+                         "live_matches": item.live} for item in archive.seasons]}
 
 
 @season_feed("season")
@@ -261,31 +296,24 @@ def matches(s: Season) -> dict:
                                           for m in read.season_matches(season=s)]}
 
 
-@require_safe
-def match(request: HttpRequest, slug: str, slot: str) -> HttpResponse:
-    stamp = stamp_of(("match", slug, slot), lambda: read.match_stamp(slug=slug, slot=slot))
-    if stamp is None:
-        return _not_found("match")
-
-    def build() -> dict:
-        detail = read.match_detail(slug=slug, slot=slot)
-        data = match_data(detail.match, detail.season, detail.rounds)
-        data["season"] = detail.season.slug
-        data["referees"] = [u.get_full_name() or u.get_username() for u in detail.referees]
-        for c in detail.corners:
-            data[c.corner].update({
-                "knockdowns": c.knockdowns, "points": c.points, "fouls": c.fouls,
-                "allowances": c.allowances,
-                "replacement": {"old_robot": robot_data(c.replacement.old_robot),
-                                "new_robot": robot_data(c.replacement.new_robot)}
-                if c.replacement else None})
-        data["failures"] = [{"team": entry_team(f.entry), "robot": robot_data(f.robot),
-                             "match": f.match.slot if f.match else None, "status": f.status,
-                             "irreversible": f.irreversible, "description": f.description}
-                            for f in detail.failures]
-        return data
-
-    return _respond(request, stamp, "match", build)
+@feed(stamp=match_stamp, kind="match", missing="match")
+def match(slug: str, slot: str) -> dict:
+    detail = read.match_detail(slug=slug, slot=slot)
+    data = match_data(detail.match, detail.season, detail.rounds)
+    data["season"] = detail.season.slug
+    data["referees"] = detail.referees  # display names, never user names
+    for c in detail.corners:
+        data[c.corner].update({
+            "knockdowns": c.knockdowns, "points": c.points, "fouls": c.fouls,
+            "allowances": c.allowances,
+            "replacement": {"old_robot": robot_data(c.replacement.old_robot),
+                            "new_robot": robot_data(c.replacement.new_robot)}
+            if c.replacement else None})
+    data["failures"] = [{"team": entry_team(f.entry), "robot": robot_data(f.robot),
+                         "match": f.match.slot if f.match else None, "status": f.status,
+                         "irreversible": f.irreversible, "description": f.description}
+                        for f in detail.failures]
+    return data
 
 
 @season_feed("season-teams")
@@ -298,50 +326,39 @@ def season_teams(s: Season) -> dict:
     } for e in read.season_entries(season=s)]}
 
 
-@require_safe
-def teams(request: HttpRequest) -> HttpResponse:
-    def build() -> dict:
-        return {"teams": [{**team_ref(t), "organization": t.organization, "kind": t.kind,
-                           "seasons": t.seasons} for t in read.teams_index()]}
-
-    return _respond(request, stamp_of(("league",), read.archive_stamp), "teams", build)
+@feed(stamp=league_stamp, kind="teams")
+def teams() -> dict:
+    return {"teams": [{**team_ref(t), "organization": t.organization, "kind": t.kind,
+                       "seasons": t.seasons} for t in read.teams_index()]}
 
 
-@require_safe
-def team(request: HttpRequest, slug: str) -> HttpResponse:
-    stamp = stamp_of(("team", slug), lambda: read.team_stamp(slug=slug))
-    if stamp is None:
-        return _not_found("team")
-
-    def build() -> dict:
-        detail = read.team_detail(slug=slug)
-        t = detail.team
-        return {**team_ref(t), "organization": t.organization, "kind": t.kind, "seasons": [{
-            "season": ts.season.slug, "season_name": ts.season.name, "status": ts.entry.status,
-            "group": ts.entry.group.name if ts.entry.group_id else None,
-            "place": ts.placing.place if ts.placing else None,
-            "reward": {"description": ts.placing.reward_description,
-                       "value": ts.placing.reward_value,
-                       "currency": ts.placing.reward_currency} if ts.placing else None,
-            "won": ts.won, "lost": ts.lost,
-            "robots": [{**robot_data(st.robot), "matches": len(st.fought),
-                        "replaced_by": st.replaced_by.name if st.replaced_by else None}
-                       for st in ts.robots],
-            "members": [{"name": mb.name, "role": mb.role} for mb in ts.members],
-            "matches": [{"slot": m.slot, "stage": m.stage, "corner": m.us,
-                         "opponent": entry_team(m.them), "status": m.status,
-                         "won": (m.winner_id == ts.entry.pk) if m.is_done else None,
-                         "rounds_for": getattr(m, f"{m.us}_rounds"),
-                         "rounds_against": getattr(m, f"{'blue' if m.us == 'red' else 'red'}_rounds"),
-                         "url": reverse("api:match", args=[ts.season.slug, m.slot])}
-                        for m in ts.matches],
-        } for ts in detail.seasons]}
-
-    return _respond(request, stamp, "team", build)
+@feed(stamp=team_stamp, kind="team", missing="team")
+def team(slug: str) -> dict:
+    detail = read.team_detail(slug=slug)
+    t = detail.team
+    return {**team_ref(t), "organization": t.organization, "kind": t.kind, "seasons": [{
+        "season": ts.season.slug, "season_name": ts.season.name, "status": ts.entry.status,
+        "group": ts.entry.group.name if ts.entry.group_id else None,
+        "place": ts.placing.place if ts.placing else None,
+        "reward": {"description": ts.placing.reward_description,
+                   "value": ts.placing.reward_value,
+                   "currency": ts.placing.reward_currency} if ts.placing else None,
+        "won": ts.won, "lost": ts.lost,
+        "robots": [{**robot_data(st.robot), "matches": len(st.fought),
+                    "replaced_by": st.replaced_by.name if st.replaced_by else None}
+                   for st in ts.robots],
+        "members": [{"name": mb.name, "role": mb.role} for mb in ts.members],
+        "matches": [{"slot": m.slot, "stage": m.stage, "corner": m.us,
+                     "opponent": entry_team(m.them), "status": m.status,
+                     "won": (m.winner_id == ts.entry.pk) if m.is_done else None,
+                     "rounds_for": getattr(m, f"{m.us}_rounds"),
+                     "rounds_against": getattr(m, f"{'blue' if m.us == 'red' else 'red'}_rounds"),
+                     "url": reverse("api:match", args=[ts.season.slug, m.slot])}
+                    for m in ts.matches],
+    } for ts in detail.seasons]}
 
 
-@require_safe
-def openapi_schema(request: HttpRequest) -> HttpResponse:
-    stamp = read.Stamp(key="openapi", version=openapi.VERSION)
-    return _respond(request, stamp, "openapi", openapi.document)
+@feed(stamp=lambda: read.Stamp(key="openapi", version=openapi.VERSION), kind="openapi")
+def openapi_schema() -> dict:
+    return openapi.document()
 

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -33,10 +33,13 @@ from .. import roles, services
 from ..errors import MatchConflict, NotAllowed, RuleViolation
 from ..forms import referee as forms
 from ..models import AllowanceUse, Corner, FailureReport, Match
+from ..models.clock import ClockEvent
 from ..models.match import Method
+from ..selectors.clock import clock_state
 from ..selectors.referee import (
     MatchCard,
     can_view,
+    deciding_preview,
     failure_queue,
     match_card,
     my_matches,
@@ -44,6 +47,9 @@ from ..selectors.referee import (
     running_seasons,
     season_days,
 )
+from ..services import clock as clock_services
+from ..services import idempotency
+from ..services.undo import entry_undo
 
 # --- Pages --------------------------------------------------------------------------------------
 
@@ -102,18 +108,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _card_response(request: HttpRequest, card: MatchCard, *, status: int = 200,
                    bound: dict | None = None, notice: str = "", alert: str = "",
-                   conflict: str = "") -> HttpResponse:
+                   conflict: str = "", confirm: dict | None = None) -> HttpResponse:
     match = card.match
     done = match.is_done
     ctx_forms = {
         "checkin": forms.CheckInForm(match=match, corners=card.corners),
         "start": forms.StartForm(match=match),
-        "round": forms.RoundForm(match=match, initial={"number": card.next_round or 1}),
+        "round": forms.RoundForm(match=match, initial=_round_initial(card)),
         "swap": forms.BatterySwapForm(match=match),
         "failure": forms.FailureReportForm(match=match, corners=card.corners),
         "forfeit": forms.ForfeitForm(match=match),
         "signoff": forms.SignOffForm(match=match),
         "correct": forms.CorrectionForm(match=match) if card.sections["correct"] else None,
+        "undo": forms.UndoForm(match=match),
     }
     ctx_forms.update(bound or {})
     # A refusal for a form the card no longer shows (a finished match, a repeated sign-off) is
@@ -127,9 +134,22 @@ def _card_response(request: HttpRequest, card: MatchCard, *, status: int = 200,
         "conflict": conflict, "done": done, "orphan_errors": orphan_errors,
         "show": card.sections,
         "round_numbers": range(1, match.season.best_of + 1),
+        "clock": card.clock, "confirm": confirm,
     }
     template = "referee/match.html#card" if _fragment(request) else "referee/match.html"
     return TemplateResponse(request, template, context, status=status)
+
+
+def _round_initial(card: MatchCard) -> dict:
+    """The round form, filled in with what the clock proposes (R17): the referee confirms it by
+    ending the round, or changes it."""
+    initial = {"number": card.next_round or 1}
+    proposal = (card.clock or {}).get("proposal")
+    if proposal:
+        initial["method"] = proposal["method"]
+        if proposal["winner"]:
+            initial["winner"] = proposal["winner"]
+    return initial
 
 
 def _form_messages(form) -> list[str]:
@@ -170,6 +190,19 @@ def match_poll(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(request, "referee/match.html#changed", {"match_pk": pk})
 
 
+@require_GET
+@staff_view
+def match_clock(request: HttpRequest, pk: int) -> HttpResponse:
+    """The match clock as JSON (R17), for the referee's devices (league/selectors/clock.py)."""
+    if not (Match.referees.through.objects.filter(match_id=pk, user_id=request.user.pk).exists()
+            or roles.is_head_referee(request.user) or roles.is_organizer(request.user)):
+        get_object_or_404(Match.objects.only("id"), pk=pk)
+        return JsonResponse({"error": _("You are not assigned to this match.")}, status=403)
+    response = JsonResponse(clock_state(match_id=pk))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 # --- Actions: one form, one service call -------------------------------------------------
 
 @dataclass(frozen=True)
@@ -178,6 +211,8 @@ class Action:
     form: type
     perform: Callable  # (match, cleaned form, actor) -> notice text
     needs_corners: bool = False
+    # (match, cleaned form) -> what a second step must show before it is applied, or None
+    confirm: Callable | None = None
 
 
 def _corner(corner: str) -> str:
@@ -262,17 +297,86 @@ def _do_correct(match, form, actor) -> str:
     return _("Result corrected. The reason is in the match history.")
 
 
+def _confirm_round(match, form) -> dict | None:
+    """The deciding round is asked twice: say what will happen (the match ends, the bracket
+    advances) before it is recorded."""
+    d = form.cleaned_data
+    if d.get("confirm_deciding"):
+        return None
+    return deciding_preview(match_id=match.pk, winner=d["winner"])
+
+
+def _do_clock(operation: Callable, text: str) -> Callable:
+    def perform(match, form, actor) -> str:
+        operation(match=match, actor=actor)
+        return str(text)
+    return perform
+
+
+def _do_countdown(match, form, actor) -> str:
+    d = form.cleaned_data
+    event = clock_services.countdown_start(match=match, kind=d["kind"], corner=d["corner"],
+                                           expected_version=d.get("expected_version"), actor=actor)
+    seconds = event.length_ms // 1000
+    if event.allowance_id:
+        use = event.allowance
+        return _("%(what)s for the %(corner)s corner: %(n)d of %(limit)d used.") % {
+            "what": AllowanceUse.Kind(use.kind).label, "corner": _corner(use.corner), "n": use.seq,
+            "limit": AllowanceUse.LIMITS[use.kind]} + " " + _(
+            "Its countdown runs: %(s)d s. The round clock is stopped.") % {"s": seconds}
+    return _("Counting %(s)d s for the %(corner)s corner's robot to stand up unaided.") % {
+        "s": seconds, "corner": _corner(d["corner"])}
+
+
+def _do_countdown_end(match, form, actor) -> str:
+    event = clock_services.countdown_end(match=match, countdown=form.cleaned_data["countdown"],
+                                         actor=actor)
+    started = ClockEvent.objects.get(match_id=match.pk, seq=event.ref)
+    return _("%(what)s of the %(corner)s corner ended.") % {
+        "what": ClockEvent.Countdown(started.countdown).label, "corner": _corner(started.corner)}
+
+
+def _do_undo(match, form, actor) -> str:
+    d = form.cleaned_data
+    return entry_undo(match=match, reason=d["reason"], expected_version=d["expected_version"],
+                      actor=actor)
+
+
 ACTIONS = {
     "checkin": Action("checkin", forms.CheckInForm, _do_check_in, needs_corners=True),
     "start": Action("start", forms.StartForm, _do_start),
     "allowance": Action("allowance", forms.AllowanceForm, _do_allowance),
-    "round": Action("round", forms.RoundForm, _do_round),
+    "round": Action("round", forms.RoundForm, _do_round, confirm=_confirm_round),
     "swap": Action("swap", forms.BatterySwapForm, _do_battery_swap),
     "failure": Action("failure", forms.FailureReportForm, _do_failure, needs_corners=True),
     "forfeit": Action("forfeit", forms.ForfeitForm, _do_forfeit),
     "signoff": Action("signoff", forms.SignOffForm, _do_sign_off),
     "correct": Action("correct", forms.CorrectionForm, _do_correct),
+    "clock_start": Action("clock_start", forms.ClockForm, _do_clock(
+        clock_services.clock_start, _("The round clock runs."))),
+    "clock_pause": Action("clock_pause", forms.ClockForm, _do_clock(
+        clock_services.clock_pause, _("The round clock is stopped."))),
+    "clock_resume": Action("clock_resume", forms.ClockForm, _do_clock(
+        clock_services.clock_resume, _("The fight goes on: the round clock runs."))),
+    "countdown": Action("countdown", forms.CountdownForm, _do_countdown),
+    "countdown_end": Action("countdown_end", forms.CountdownEndForm, _do_countdown_end),
+    "undo": Action("undo", forms.UndoForm, _do_undo),
 }
+
+
+def _idempotency_key(request: HttpRequest) -> str | None:
+    return idempotency.clean_key(request.POST.get("idempotency_key")
+                                 or request.headers.get("Idempotency-Key"))
+
+
+def _applied_response(request: HttpRequest, *, pk: int, notice: str, redirect_to: str):
+    """A retried post that was applied before: answered as applied, with the stored answer."""
+    if not _fragment(request):
+        messages.success(request, notice)
+        return redirect(redirect_to, pk=pk) if pk else redirect(redirect_to)
+    if redirect_to == "referee:failures":
+        return _queue_response(request, notice=notice)
+    return _card_response(request, match_card(pk=pk, user=request.user), notice=notice)
 
 
 def _target(*, pk: int, user) -> Match:
@@ -320,12 +424,29 @@ def action_view(name: str) -> Callable:
             form = _make_form(action, card, data=request.POST)
         else:
             form = action.form(data=request.POST, match=target)
+        key = _idempotency_key(request)
+        done = idempotency.applied(actor=user, key=key)
+        if done is not None:
+            return _applied_response(request, pk=pk, notice=done.notice, redirect_to="referee:match")
         if not form.is_valid():
             return _card_response(request, card or match_card(pk=pk, user=user), status=400,
                                   bound={name: form})
+        if action.confirm is not None:
+            preview = action.confirm(target, form)
+            if preview is not None:
+                return _card_response(request, card or match_card(pk=pk, user=user),
+                                      bound={name: form}, confirm=preview)
         try:
-            notice = action.perform(target, form, user)
+            notice = idempotency.post_once(actor=user, key=key, path=request.path,
+                                           perform=lambda: action.perform(target, form, user))
+        except idempotency.AlreadyApplied as exc:
+            return _applied_response(request, pk=pk, notice=exc.stored.notice,
+                                     redirect_to="referee:match")
         except MatchConflict:
+            done = idempotency.applied(actor=user, key=key)
+            if done is not None:  # a copy of this very post won the race: it is applied
+                return _applied_response(request, pk=pk, notice=done.notice,
+                                         redirect_to="referee:match")
             fresh = match_card(pk=pk, user=user)
             carried = _carry_over(action, form, fresh)
             return _card_response(
@@ -378,19 +499,40 @@ def failures(request: HttpRequest) -> HttpResponse:
 @staff_view
 def failure_decide(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(FailureReport.objects.select_related("robot", "entry__team"), pk=pk)
+    key = _idempotency_key(request)
+    done = idempotency.applied(actor=request.user, key=key)
+    if done is not None:
+        return _applied_response(request, pk=0, notice=done.notice, redirect_to="referee:failures")
     form = forms.DecisionForm(request.POST, report=report)
     if not form.is_valid():
         return _queue_response(request, status=400, errors={report.pk: [
             e for errs in form.errors.values() for e in errs]})
+    outcome = {}
+
+    def perform() -> str:
+        outcome["report"] = services.failure_report_decide(
+            report=report, approve=form.approve, note=form.cleaned_data["note"], actor=request.user)
+        return _decision_notice(outcome["report"])
+
     try:
-        decided = services.failure_report_decide(report=report, approve=form.approve,
-                                                 note=form.cleaned_data["note"], actor=request.user)
+        notice = idempotency.post_once(actor=request.user, key=key, path=request.path,
+                                       perform=perform)
+    except idempotency.AlreadyApplied as exc:
+        return _applied_response(request, pk=0, notice=exc.stored.notice,
+                                 redirect_to="referee:failures")
     except NotAllowed as exc:
         if _fragment(request):
             return _queue_response(request, status=403, errors={report.pk: [exc.text]})
         return _denied(request, exc.text)
     except RuleViolation as exc:
         return _queue_response(request, status=400, errors={report.pk: [exc.text]})
+    if not _fragment(request):
+        messages.success(request, notice)
+        return redirect("referee:failures")
+    return _queue_response(request, notice=notice)
+
+
+def _decision_notice(decided: FailureReport) -> str:
     if decided.status == FailureReport.Status.APPROVED:
         notice = _("Approved: %(robot)s of %(team)s.") % {"robot": decided.robot, "team": decided.entry.team}
         replacement = getattr(decided, "replacement", None)
@@ -400,7 +542,4 @@ def failure_decide(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         notice = _("Rejected: %(robot)s of %(team)s.") % {"robot": decided.robot,
                                                          "team": decided.entry.team}
-    if not _fragment(request):
-        messages.success(request, notice)
-        return redirect("referee:failures")
-    return _queue_response(request, notice=notice)
+    return notice

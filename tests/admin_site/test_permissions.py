@@ -139,3 +139,61 @@ def test_staff_without_the_organizer_group_cannot_run_a_phase_action(client, sea
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="league"))
     client.force_login(user)
     assert client.get(phase_url(season_with_applications, "close-registration")).status_code == 403
+
+
+# --- /admin/auth/: only a superuser changes groups and permissions (issue 11, finding 1) -----------
+
+def auth_pages(group, superuser) -> dict[str, str]:
+    return {
+        "groups": reverse("admin:auth_group_changelist"),
+        "group add": reverse("admin:auth_group_add"),
+        "group change": reverse("admin:auth_group_change", args=[group.pk]),
+        "group delete": reverse("admin:auth_group_delete", args=[group.pk]),
+        "superuser change": reverse("admin:auth_user_change", args=[superuser.pk]),
+        "superuser delete": reverse("admin:auth_user_delete", args=[superuser.pk]),
+        "superuser password": reverse("admin:auth_user_password_change", args=[superuser.pk]),
+    }
+
+
+@pytest.mark.parametrize("who, expected", [
+    ("organizer", 403), ("staff head", 403), ("boss", 200),
+])
+def test_r7_only_a_superuser_opens_the_group_and_superuser_pages(client, people, staff_head_referee,
+                                                                 who, expected):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    boss = get_user_model().objects.create_superuser("boss", "boss@league.example", "x")
+    client.force_login({"organizer": people["organizer"], "staff head": staff_head_referee,
+                        "boss": boss}[who])
+    pages = auth_pages(Group.objects.get(name="organizer"), boss)
+    statuses = {name: client.get(page).status_code for name, page in pages.items()}
+    if who == "organizer":  # the organizer views user accounts, read-only for a superuser's
+        assert statuses.pop("superuser change") == 200
+    assert set(statuses.values()) == {expected}, statuses
+
+
+@pytest.mark.parametrize("who", [None, "ref1", "head", "organizer"])
+def test_r7_nobody_but_a_superuser_posts_to_the_group_admin(as_role, staff_head_referee, who):
+    from django.contrib.auth.models import Group, Permission
+
+    role = Group.objects.get(name="organizer")
+    before = set(role.permissions.values_list("pk", flat=True))
+    every = list(Permission.objects.values_list("pk", flat=True))
+    client = as_role(who)
+    add = client.post(reverse("admin:auth_group_add"), {"name": "owners", "permissions": every})
+    change = client.post(reverse("admin:auth_group_change", args=[role.pk]),
+                         {"name": "organizer", "permissions": every})
+    delete = client.post(reverse("admin:auth_group_delete", args=[role.pk]), {"post": "yes"})
+    for response in (add, change, delete):
+        assert response.status_code in (302, 403)
+        if response.status_code == 302:
+            assert response.url.startswith(reverse("admin:login"))
+    assert set(role.permissions.values_list("pk", flat=True)) == before
+    assert not Group.objects.filter(name="owners").exists()
+
+
+def test_r7_the_organizer_sees_no_group_admin_on_the_index(org):
+    index = org.get(reverse("admin:index"))
+    models = {m["object_name"] for app in index.context["app_list"] for m in app["models"]}
+    assert "User" in models and "Group" not in models

@@ -8,9 +8,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 from league import services
+from league.http_cache import _STAMPS
 from league.models import FailureReport, Match, Season
 from league.services.common import system_actor
-from league.views.public import _STAMPS
 from tests import factories
 
 

@@ -1,4 +1,4 @@
-"""league.middleware.PublicFastPath: unchanged polls and cached pages cost one query and skip
+"""league.http_cache.PublicFastPath: unchanged polls and cached pages cost one query and skip
 sessions, auth and CSRF; what they return equals what the full stack returns."""
 from __future__ import annotations
 
@@ -70,3 +70,15 @@ def test_signed_in_visitors_and_query_strings_take_the_full_stack(client, knocko
 
 def test_unknown_season_falls_through_to_a_404(client, db):
     assert client.get(reverse("public:bracket", args=["no-such-season"])).status_code == 404
+
+
+def test_fast_path_refuses_a_host_outside_allowed_hosts(client, knockout, settings):
+    """Issue 11 item 7: a cached page is not served for any Host (the stack's check, first)."""
+    url = reverse("public:bracket", args=[knockout.slug])
+    poll = reverse("public:bracket_live", args=[knockout.slug])
+    etag = client.get(poll)["ETag"]
+    assert client.get(url).status_code == 200  # cached now
+    settings.ALLOWED_HOSTS = ["league.example"]
+    assert Client().get(url, HTTP_HOST="evil.example").status_code == 400
+    assert Client().get(poll, HTTP_HOST="evil.example", HTTP_IF_NONE_MATCH=etag).status_code == 400
+    assert Client().get(url, HTTP_HOST="league.example").status_code == 200

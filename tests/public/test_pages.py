@@ -9,7 +9,8 @@ import html5lib
 import pytest
 from django.urls import reverse
 
-from league.models import Match, Placing, Replacement, Reward
+from league import services
+from league.models import Entry, Match, Placing, Replacement, Reward
 from league.selectors import public as read
 from league.services.common import system_actor
 from league.templatetags.league_public import CRITERIA
@@ -54,9 +55,10 @@ class _Ids(HTMLParser):
 def test_every_page_is_valid_html_with_landmarks_in_every_phase(client, state):
     season = factories.season_at(state)
     match = season.matches.order_by("scheduled_at").first()
-    team = season.entries.first().team if season.entries.exists() else factories.catalogue_team(0)
-    if team.entries.count() == 0:
-        factories.EntryFactory(season=season, team=team)
+    qualified = season.entries.filter(status=Entry.Status.QUALIFIED).first()
+    team = qualified.team if qualified else factories.catalogue_team(0)
+    if qualified is None:  # a team page exists once the team has a public (qualified) entry
+        factories.EntryFactory(season=season, team=team, status=Entry.Status.QUALIFIED)
     urls = public_urls(season, match.slot if match else "A1", team.slug)
     if match is None:  # no match before the schedule: those URLs are 404, checked elsewhere
         urls = [u for u in urls if "/matches/" not in u]
@@ -192,8 +194,9 @@ def test_r4_r6_match_page_shows_robots_seals_referees_failure_and_replacement(cl
     html = text(page(client, "public:match", knockout.slug, qf.slot))
     assert qf.red_seal in html and qf.blue_seal in html
     assert qf.red_robot.name in html and qf.red_robot.serial in html
-    for referee in qf.referees.all():
-        assert referee.get_username() in html
+    for n, referee in enumerate(qf.referees.order_by("last_name", "first_name", "pk"), start=1):
+        assert f"Referee {n}" in html  # display names, never the user name (issue 11)
+        assert f">{referee.get_username()}<" not in html
     for r in qf.rounds.all():
         assert r.get_method_display() in html
     assert "Hip actuator cracked after a knockdown" in html and "Approved" in html
@@ -226,7 +229,11 @@ def test_r8_r9_match_page_counts_rounds_knockdowns_and_allowances(client, knocko
 def test_r2_team_page_spans_seasons_in_both_scripts(client, finished):
     entry = finished.matches.get(slot="SF1").red
     later = factories.season_at("registration", slug="later", name="Later season")
-    factories.apply_team(later, entry.team, 0)
+    later_entry = factories.apply_team(later, entry.team, 0)
+    assert "Later season" not in page(client, "public:team", entry.team.slug)  # applied: private
+    services.season_registration_close(season=later)
+    services.entry_audition(entry=later_entry, passed=True)
+    services.entry_qualify(entry=later_entry)
     html = page(client, "public:team", entry.team.slug)
     assert entry.team.name_en in html and entry.team.name_zh in html
     assert "Later season" in html and finished.name in html

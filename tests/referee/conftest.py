@@ -60,6 +60,7 @@ def make_match(season: Season, *, red: int = 0, blue: int = 1, referees=(), when
 
 
 def check_in(match: Match, actor=None) -> Match:
+    actor = actor or system_actor()
     services.match_check_in(match=match, red_robot=services.active_robot(match.red),
                             blue_robot=services.active_robot(match.blue),
                             red_seal=f"R-{match.pk}", blue_seal=f"B-{match.pk}", actor=actor)
@@ -68,6 +69,7 @@ def check_in(match: Match, actor=None) -> Match:
 
 
 def go_live(match: Match, actor=None) -> Match:
+    actor = actor or system_actor()
     check_in(match, actor)
     services.match_start(match=match, actor=actor)
     match.refresh_from_db()
@@ -75,6 +77,7 @@ def go_live(match: Match, actor=None) -> Match:
 
 
 def finish(match: Match, actor=None, winner: str = "red") -> Match:
+    actor = actor or system_actor()
     go_live(match, actor)
     for number in (1, 2):
         services.round_record(match=match, number=number, actor=actor, data=RoundInput(
@@ -87,7 +90,9 @@ def finish(match: Match, actor=None, winner: str = "red") -> Match:
 def round_data(match: Match, number: int = 1, **overrides) -> dict:
     data = {"expected_version": match.version, "number": number, "winner": "red", "method": "points",
             "red_points": 12, "blue_points": 7, "red_knockdowns": 0, "blue_knockdowns": 1,
-            "red_fouls": 0, "blue_fouls": 2}
+            "red_fouls": 0, "blue_fouls": 2,
+            # the deciding round's second step, taken at once (tested in test_safety_nets.py)
+            "confirm_deciding": "1"}
     data.update(overrides)
     return data
 

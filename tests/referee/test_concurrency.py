@@ -75,3 +75,28 @@ def test_r9_twenty_devices_tap_the_same_reset_exactly_one_counts(people):
     results = _storm(url("allowance", match), data, signed_in.cookies)
     assert sorted(code for code, _text in results) == [200] + [409] * (THREADS - 1)
     assert AllowanceUse.objects.filter(match=match).count() == 1
+
+
+def test_r8_the_same_post_retried_on_twenty_connections_is_applied_once_and_answered_applied(people):
+    """One post (one idempotency key) retried at once, as if on several server processes: it is
+    applied once, and every copy is answered as applied, none as "this match changed"."""
+    match = _live_match(people)
+    signed_in = Client()
+    signed_in.force_login(people["ref1"])
+    data = {**round_data(match, 1), "idempotency_key": "one-post-many-retries"}
+    results = _storm(url("round", match), data, signed_in.cookies)
+    assert sorted(code for code, _text in results) == [200] * THREADS
+    assert all("Round 1 to the red corner by points decision." in text for _c, text in results)
+    assert Round.objects.filter(match=match).count() == 1
+    assert Match.objects.get(pk=match.pk).version == match.version + 1
+
+
+def test_r17_twenty_devices_start_the_clock_at_once_one_start_is_stored(people):
+    from league.models.clock import ClockEvent
+
+    match = _live_match(people)
+    signed_in = Client()
+    signed_in.force_login(people["ref1"])
+    results = _storm(url("clock_start", match), {}, signed_in.cookies)
+    assert sorted(code for code, _text in results) == [200] + [400] * (THREADS - 1)
+    assert ClockEvent.objects.filter(match=match).count() == 1

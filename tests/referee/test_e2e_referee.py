@@ -130,6 +130,10 @@ def test_referee_runs_a_best_of_three_on_a_phone(live_server, browser_context, s
     phone.get_by_role("group", name="Round winner").get_by_text("Red").click()
     phone.get_by_role("group", name="Won by").get_by_text("Technical knockout").click()
     phone.get_by_role("button", name="End round 3").click()
+    # the deciding round is asked twice: what will happen, then "Yes"
+    phone.get_by_text("This round decides the match").wait_for()
+    screenshot(phone, "referee-09a-confirm-deciding")
+    phone.get_by_role("button", name="Yes, end the match").click()
     phone.get_by_text("The match is over").wait_for()
     assert phone.get_by_role("heading", name="Result").is_visible()
     screenshot(phone, "referee-09-finished")
@@ -184,7 +188,9 @@ def test_head_referee_queue_on_a_phone(live_server, browser_context, screenshot,
     page.get_by_role("link", name="Failure queue").click()
     page.get_by_text("Spine actuator sheared after a fall").wait_for()
     screenshot(page, "referee-12-failure-queue")
-    page.get_by_role("button", name="Approve").click()
+    page.get_by_text("Approve…").click()  # a second step says what approving does
+    page.get_by_text("This cannot be undone.").wait_for()
+    page.get_by_role("button", name="Yes, approve").click()
     page.get_by_role("status").get_by_text("Approved: Thunder").wait_for()
     page.get_by_text("No failure report is waiting.").wait_for()
     screenshot(page, "referee-13-failure-approved")

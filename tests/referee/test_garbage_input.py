@@ -11,16 +11,19 @@ from league import services
 from league.services.common import system_actor
 
 ACTIONS = ["check_in", "start", "allowance", "round", "battery_swap", "failure_report", "forfeit",
-           "sign_off", "correct"]
+           "sign_off", "correct", "clock_start", "clock_pause", "clock_resume", "countdown",
+           "countdown_end", "undo"]
 FIELDS = ["expected_version", "red_robot", "blue_robot", "red_seal", "blue_seal", "number", "winner",
           "method", "red_points", "blue_points", "red_knockdowns", "blue_knockdowns", "red_fouls",
           "blue_fouls", "corner", "kind", "confirmed", "robot", "description", "irreversible",
           "corners", "reason", "form-TOTAL_FORMS", "form-INITIAL_FORMS", "form-0-winner",
-          "form-0-method", "form-0-red_points", "decision", "note"]
+          "form-0-method", "form-0-red_points", "decision", "note", "countdown",
+          "confirm_deciding", "idempotency_key"]
 VALUES = st.one_of(
     st.integers(min_value=-10**12, max_value=10**12).map(str),
     st.sampled_from(["", "red", "blue", "green", "ko", "tko", "points", "overtime", "manual_reset",
-                     "emergency_repair", "on", "approve", "NaN", "1e309", "0x10", "𝕽𝖔𝖇𝖔𝖙",
+                     "emergency_repair", "on", "approve", "recovery", "timeout",
+                     "abcdefgh12345678", "NaN", "1e309", "0x10", "𝕽𝖔𝖇𝖔𝖙",
                      "<script>alert(1)</script>", "' OR 1=1 --", "\x00", "9" * 400]),
     st.text(max_size=60),
 )

@@ -133,8 +133,9 @@ def test_match_page_query_count_is_fixed(people, client, django_assert_num_queri
         services.failure_report_file(entry=match.red, robot=match.red_robot, description=f"issue {i}",
                                      irreversible=False, match=match, actor=people["ref1"])
     client.force_login(people["ref1"])
-    # session, user, roles + the card: match, rounds, allowances, referees, 2x robots, reports, history
-    with django_assert_num_queries(11):
+    # session, user, roles + the card: match, rounds, allowances, referees, 2x robots, reports,
+    # history, and the live match's clock events (R17)
+    with django_assert_num_queries(12):
         assert client.get(url("match", match)).status_code == 200
 
 

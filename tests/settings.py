@@ -1,0 +1,11 @@
+"""Settings of the test suite (pyproject.toml): the project's settings with a test-only
+SECRET_KEY. It goes into the environment, so the processes the tests start (manage.py check,
+make run, a settings import) inherit it; a key given in the environment wins."""
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-used-in-production-0123456789")
+# Processes the tests start (some in a copy of the project without tests/) use the project's
+# settings, with the key above.
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+
+from config.settings import *  # noqa: E402,F403

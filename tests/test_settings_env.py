@@ -1,0 +1,39 @@
+"""Settings read from the environment (issue 11, item 7): production refuses to start without a
+real SECRET_KEY, and a variable set but empty counts as not set."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE = "import config.settings as s; print(s.DATABASES['default']['ENGINE'], s.ALLOWED_HOSTS, s.DEBUG)"
+
+
+def _settings(**overrides: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
+    env.update(overrides)
+    return subprocess.run([sys.executable, "-c", CODE], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    for missing in ({}, {"SECRET_KEY": ""}, {"SECRET_KEY": "  "}):
+        result = _settings(**missing)
+        assert result.returncode != 0
+        assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY is not set" in result.stderr
+
+
+def test_development_and_production_with_a_key_start():
+    assert _settings(DEBUG="1").returncode == 0
+    assert _settings(SECRET_KEY="k" * 60).returncode == 0
+
+
+def test_an_empty_variable_means_not_set():
+    result = _settings(SECRET_KEY="k" * 60, DATABASE_URL="", ALLOWED_HOSTS="", DEBUG="",
+                       CONN_MAX_AGE="", SECURE_HSTS_SECONDS="", REDIS_URL="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "django.db.backends.sqlite3"
+    assert "localhost" in result.stdout and result.stdout.split()[-1] == "False"
