@@ -79,7 +79,7 @@ def test_the_openapi_document_is_well_formed():
 def test_openapi_paths_are_exactly_the_feed_urls():
     api = get_resolver().url_patterns
     prefix = next(p for p in api if getattr(p, "namespace", None) == "api")
-    routes = {"/api/v1/" + str(p.pattern).replace("<slug:slug>", "{slug}").replace("<str:slot>", "{slot}")
+    routes = {"/api/v1/" + str(p.pattern).replace("<slug:slug>", "{slug}").replace("<slot:slot>", "{slot}")
               for p in prefix.url_patterns if isinstance(p, URLPattern)}
     assert routes == set(DOC["paths"])
 

@@ -231,9 +231,9 @@ def test_r2_team_page_spans_seasons_in_both_scripts(client, finished):
     later = factories.season_at("registration", slug="later", name="Later season")
     later_entry = factories.apply_team(later, entry.team, 0)
     assert "Later season" not in page(client, "public:team", entry.team.slug)  # applied: private
-    services.season_registration_close(season=later)
-    services.entry_audition(entry=later_entry, passed=True)
-    services.entry_qualify(entry=later_entry)
+    services.season_registration_close(season=later, actor=system_actor())
+    services.entry_audition(entry=later_entry, passed=True, actor=system_actor())
+    services.entry_qualify(entry=later_entry, actor=system_actor())
     html = page(client, "public:team", entry.team.slug)
     assert entry.team.name_en in html and entry.team.name_zh in html
     assert "Later season" in html and finished.name in html

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from league import services
+from league.catalogue import ROBOT_NAMES
 from league.models import Entry, Group, Match, Robot, Season
 from league.services import RoundInput
 from league.services.common import system_actor
@@ -37,7 +38,7 @@ def mini_season(*, teams: int = 4, phase: str = Season.Phase.GROUP_STAGE, **fiel
         for role, suffix in ((Robot.Role.PRIMARY, "1"), (Robot.Role.BACKUP, "2")):
             Robot.objects.create(season=season, entry=entry, role=role,
                                  serial=f"T800-{season.pk:03d}{index:02d}{suffix}",
-                                 name=f"{factories.ROBOT_NAMES[index]}{' II' if suffix == '2' else ''}")
+                                 name=f"{ROBOT_NAMES[index]}{' II' if suffix == '2' else ''}")
     Season.objects.filter(pk=season.pk).update(phase=phase)
     season.refresh_from_db()
     return season

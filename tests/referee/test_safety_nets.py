@@ -51,7 +51,7 @@ def bracket(people):
     semi = Match.objects.create(season=season, stage=Match.Stage.SEMIFINAL, slot="SF1",
                                 ring="Ring 1", red=entries[0], blue=entries[1], winner_to=final,
                                 winner_to_corner="red", loser_to=third, loser_to_corner="red")
-    services.referees_assign(match=semi, referees=[people["ref1"]])
+    services.referees_assign(match=semi, referees=[people["ref1"]], actor=system_actor())
     return fresh(semi), final, third
 
 
