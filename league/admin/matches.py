@@ -13,6 +13,7 @@ from ..datefmt import date_format
 from ..errors import RuleViolation
 from ..forms.admin import MatchRefereesForm
 from ..models import AllowanceUse, Match, Round
+from . import rings
 from .base import ActorFormMixin, AuditHistoryMixin, ReadOnlyInline, dry_run, is_organizer
 
 
@@ -52,8 +53,8 @@ class RefereesForm(MatchRefereesForm):
 @admin.register(Match)
 class MatchAdmin(ActorFormMixin, AuditHistoryMixin, admin.ModelAdmin):
     form = RefereesForm
-    list_display = ["slot", "season", "local_time", "ring", "red_team", "blue_team", "status", "result",
-                    "referee_names"]
+    list_display = ["slot", "season", "local_time", rings.estimated_time, "ring", "red_team",
+                    "blue_team", "status", "result", "referee_names"]
     list_display_links = ["slot"]
     list_filter = ["season", "stage", "status", "group__name", "ring", "day"]
     search_fields = ["slot", "red__team__name_en", "blue__team__name_en", "ring"]
@@ -77,6 +78,12 @@ class MatchAdmin(ActorFormMixin, AuditHistoryMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("referees")
+
+    def get_urls(self):
+        return [*rings.ring_urls(self), *super().get_urls()]
+
+    def get_changelist(self, request, **kwargs):
+        return rings.EstimatedChangeList  # scheduled and estimated times side by side
 
     def get_list_display(self, request):
         if request.GET.get("season__id__exact"):  # one season: no need to repeat it on every row

@@ -54,6 +54,9 @@ ACTION_LABELS = {
     "staff_changed": _("Staff account or roles changed"),
     "staff_password_set": _("Staff password set"),
     "staff_deleted": _("Staff account deleted"),
+    "match_called": _("Match called to its ring"),
+    "ring_delayed": _("Ring delayed"),
+    "match_moved": _("Match moved"),
 }
 
 

@@ -1,6 +1,7 @@
 """Matches, their rounds and the per-corner allowances used (R6-R9, R13, R14)."""
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import operator
 
@@ -50,6 +51,10 @@ class MatchStage(models.TextChoices):
     FINAL = "final", _("Final")
 
 
+# A match's announced delays add up to at most a day; beyond that, move it.
+MAX_DELAY_MINUTES = 24 * 60
+
+
 class MatchStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     CHECKED_IN = "checked_in", _("Checked in")
@@ -96,6 +101,10 @@ class Match(models.Model):
                                        choices=Corner.choices, blank=True)
     ring = models.CharField(_("ring"), max_length=40, blank=True)
     scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
+    # Ring queue (services/rings.py): the announced delay on top of scheduled_at, and when the
+    # organizer or a head referee called the match to its ring.
+    delay_minutes = models.PositiveIntegerField(_("delay (minutes)"), default=0)
+    called_at = models.DateTimeField(_("called to the ring at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.SCHEDULED)
     referees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
@@ -152,6 +161,9 @@ class Match(models.Model):
                                    name="match_finished_has_winner"),
             models.CheckConstraint(condition=Q(red_seal="") | ~Q(red_seal=F("blue_seal")),
                                    name="match_seals_differ"),
+            models.CheckConstraint(condition=Q(delay_minutes__lte=MAX_DELAY_MINUTES),
+                                   name="match_delay_sane",
+                                   violation_error_message=_("A match is delayed by at most a day.")),
         ]
         indexes = [models.Index(fields=["season", "status"])]
 
@@ -172,6 +184,13 @@ class Match(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status in self.DONE
+
+    @property
+    def planned_at(self):
+        """The scheduled time plus the delays announced for it."""
+        if self.scheduled_at is None:
+            return None
+        return self.scheduled_at + dt.timedelta(minutes=self.delay_minutes)
 
     @property
     def is_knockout(self) -> bool:

@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
+from league.rules.bracket import FINAL, QF_SLOTS, SF_SLOTS, THIRD
 from league.rules.roundrobin import round_robin
 
 T = TypeVar("T", bound=Hashable)
@@ -126,12 +127,14 @@ def schedule_violations(
     *,
     tz: ZoneInfo,
     min_rest: timedelta,
+    once_a_day: bool = True,
 ) -> list[str]:
     """Return one readable "R11: ..." message per breach of R11; empty when the schedule is fine.
 
     ``fights`` holds (team, start, end) for every fight of every team, with aware datetimes.
-    A team may fight at most once per local calendar day (in ``tz``, by start time), and the
-    rest between consecutive fights (next start minus previous end) must be >= ``min_rest``.
+    A team may fight at most once per local calendar day (in ``tz``, by start time; checked
+    only with ``once_a_day``), and the rest between consecutive fights (next start minus
+    previous end) must be >= ``min_rest``.
     """
     by_team: dict[T, list[tuple[datetime, datetime]]] = defaultdict(list)
     for team, start, end in fights:
@@ -141,7 +144,7 @@ def schedule_violations(
     messages: list[str] = []
     for team in sorted(by_team):
         times = sorted(by_team[team])
-        per_day = Counter(start.astimezone(tz).date() for start, _ in times)
+        per_day = Counter(start.astimezone(tz).date() for start, _ in times) if once_a_day else {}
         for day, count in sorted(per_day.items()):
             if count > 1:
                 messages.append(
@@ -173,3 +176,112 @@ def _duration(span: timedelta) -> str:
     if hours:
         return f"{hours} h"
     return f"{minutes} min"
+
+
+# --- Match length, the knockout days and estimated starts (R13, ring queue) ---------------------
+
+# Walking on, the referee's check of robots and seals, breaks between rounds and stoppages.
+CHANGEOVER_MINUTES = 10
+
+
+def typical_match_minutes(*, best_of: int, round_minutes: int, slot_minutes: int) -> int:
+    """How long a match is expected to hold its ring: every round at full net time plus the
+    changeover, never more than the slot the schedule gives it (a schedule whose slots are
+    shorter than its fights is the organizer's choice, and estimates follow the slot)."""
+    if best_of < 1 or round_minutes < 1 or slot_minutes < 1:
+        raise ValueError("Rounds, their length and the slot must be positive.")
+    return min(best_of * round_minutes + CHANGEOVER_MINUTES, slot_minutes)
+
+
+@dataclass(frozen=True)
+class KnockoutSlot:
+    slot: str
+    day: int  # 0-based knockout day: quarterfinals 0, semifinals 1, third place and final 2
+    ring: str
+    starts_at: datetime  # aware
+
+
+def plan_knockout_schedule(
+    *,
+    day_starts: Sequence[datetime],
+    rings: Sequence[str],
+    slot_minutes: int,
+    third_place_match: bool,
+) -> list[KnockoutSlot]:
+    """Times and rings of QF1-QF4, SF1, SF2, 3P and F.
+
+    ``day_starts`` holds the first fight of each of the three knockout days (aware). The
+    quarterfinals and semifinals fill slots side by side on the rings, like the group stage.
+    On the last day the third-place match comes first and the final after it on the same ring,
+    one slot later (R13: the third-place match, then the final), so the final starts after the
+    third-place match's estimated end (a match is expected to fit its slot).
+    """
+    if len(day_starts) != 3:
+        raise ValueError("The knockout is played on three days.")
+    if not rings:
+        raise ValueError("The schedule needs at least one ring.")
+    if slot_minutes <= 0:
+        raise ValueError("A time slot must last at least one minute.")
+    slot = timedelta(minutes=slot_minutes)
+
+    def side_by_side(names: Sequence[str], day: int) -> list[KnockoutSlot]:
+        return [KnockoutSlot(name, day, rings[index % len(rings)],
+                             day_starts[day] + slot * (index // len(rings)))
+                for index, name in enumerate(names)]
+
+    plan = side_by_side(QF_SLOTS, 0) + side_by_side(SF_SLOTS, 1)
+    if third_place_match:
+        plan.append(KnockoutSlot(THIRD, 2, rings[0], day_starts[2]))
+        plan.append(KnockoutSlot(FINAL, 2, rings[0], day_starts[2] + slot))
+    else:
+        plan.append(KnockoutSlot(FINAL, 2, rings[0], day_starts[2]))
+    return plan
+
+
+def third_place_before_final(*, third_start: datetime, final_start: datetime,
+                             match_minutes: int) -> bool:
+    """R13: the final starts no earlier than the third-place match's estimated end."""
+    return final_start >= third_start + timedelta(minutes=match_minutes)
+
+
+@dataclass(frozen=True)
+class RingMatch:
+    """What an estimate needs of one match (plain data, no database)."""
+
+    key: Hashable
+    ring: str
+    planned: datetime  # scheduled time plus the delays announced for it
+    started: datetime | None = None  # the real start, once live
+    finished: datetime | None = None  # the real end, once over
+    done: bool = False
+    after: tuple[Hashable, ...] = ()  # matches that must end first (feeders; 3P before F)
+
+
+def estimate_starts(matches: Iterable[RingMatch], *, match_minutes: int) -> dict[Hashable, datetime]:
+    """Estimated start of every match, following the real pace of each ring.
+
+    Matches are taken in planned order. A started match's estimate is its real start. A match
+    not started yet starts at its planned time, or when the match before it on its ring ends,
+    or when the matches it waits for (``after``) end, whichever is latest. A match ends at its
+    real end once over, else at its (real or estimated) start plus ``match_minutes``. Estimates
+    never run ahead of the plan: an early ring does not pull fights forward.
+    """
+    length = timedelta(minutes=match_minutes)
+    starts: dict[Hashable, datetime] = {}
+    ends: dict[Hashable, datetime] = {}
+    ring_free: dict[str, datetime] = {}
+    for m in sorted(matches, key=lambda m: (m.planned, str(m.key))):
+        if m.started is not None:
+            start = m.started
+        else:
+            start = max([m.planned, ring_free.get(m.ring, m.planned),
+                         *(ends[k] for k in m.after if k in ends)])
+        if m.finished is not None:
+            end = m.finished
+        elif m.done:  # over without a recorded end (a forfeit before the start)
+            end = start
+        else:
+            end = start + length
+        starts[m.key], ends[m.key] = start, end
+        ring_free[m.ring] = max(ring_free.get(m.ring, end), end)
+    return starts

@@ -35,12 +35,12 @@ from ..models import (
     TeamMember,
 )
 from ..rules import bracket as bracket_rules
-from . import GroupTable, season_standings
+from . import GroupTable, rings, season_standings
 
 __all__ = [
     "BracketView", "MatchDetail", "SeasonOverview", "Stamp", "TeamDetail", "archive_stamp",
     "bracket_for", "match_detail", "match_stamp", "overlay_for", "season_archive",
-    "season_groups", "season_overview", "season_stamp", "schedule_for", "team_detail",
+    "season_groups", "season_overview", "season_stamp", "schedule_for", "schedule_page", "team_detail",
     "team_stamp", "teams_index",
 ]
 
@@ -390,8 +390,17 @@ class ScheduleDay:
 
 
 def schedule_for(*, season: Season) -> list[ScheduleDay]:
-    """Every match by day (in the season's time zone) and ring. 1 query."""
-    matches = _with_labels(list(_matches().filter(season=season).order_by("scheduled_at", "ring", "slot")))
+    """Every match by day (in the season's time zone) and ring, each with ``estimated_at``.
+    1 query."""
+    return _schedule_days(season, _schedule_matches(season))
+
+
+def _schedule_matches(season: Season) -> list[Match]:
+    matches = list(_matches().filter(season=season).order_by("scheduled_at", "ring", "slot"))
+    return rings.with_estimates(_with_labels(matches), season=season)
+
+
+def _schedule_days(season: Season, matches: list[Match]) -> list[ScheduleDay]:
     tz = season.tz
     days: dict[dt.date | None, dict[str, list[Match]]] = {}
     for m in matches:
@@ -399,11 +408,38 @@ def schedule_for(*, season: Season) -> list[ScheduleDay]:
         days.setdefault(day, {}).setdefault(m.ring or "", []).append(m)
     ring_order = {name: i for i, name in enumerate(season.ring_list)}
     result = []
-    for number, (day, rings) in enumerate(
+    for number, (day, by_ring) in enumerate(
             sorted(days.items(), key=lambda kv: (kv[0] is None, kv[0] or dt.date.min)), start=1):
-        ordered = sorted(rings.items(), key=lambda kv: (ring_order.get(kv[0], 99), kv[0]))
+        ordered = sorted(by_ring.items(), key=lambda kv: (ring_order.get(kv[0], 99), kv[0]))
         result.append(ScheduleDay(date=day, number=number, rings=ordered))
     return result
+
+
+@dataclass
+class SchedulePage:
+    """The schedule as a phone opens it: the day of the live or next fight (or the day asked
+    for), the rings' queues above it and the other days a tap away."""
+
+    days: list[ScheduleDay]
+    day: ScheduleDay | None  # the day shown
+    current: ScheduleDay | None  # the day of the live or next fight
+    focus: Match | None  # the live or next fight
+    rings: list[rings.RingQueue]
+
+
+def schedule_page(*, season: Season, day: int | None = None) -> SchedulePage:
+    """The schedule page: one day (``day`` = its number, else the current one). 1 query.
+
+    The current day is chosen from what the database holds (the match called or under way,
+    else the first not over), never from the server's clock, so the page is right for as long
+    as the public version it is cached under."""
+    matches = _schedule_matches(season)
+    days = _schedule_days(season, matches)
+    focus = rings.focus_match(matches)
+    current = next((d for d in days if focus in d.matches), days[-1] if days else None)
+    shown = next((d for d in days if d.number == day), current)
+    queues = rings.queues_from(matches, season=season) if focus is not None else []
+    return SchedulePage(days=days, day=shown, current=current, focus=focus, rings=queues)
 
 
 # --- Match ---------------------------------------------------------------------------------------------

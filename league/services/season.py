@@ -17,7 +17,7 @@ from ..errors import RuleViolation
 from ..models import Entry, Group, Match, Placing, Reward, Season
 from ..rules import bracket as bracket_rules
 from ..rules.draw import DrawTeam, draw_groups
-from ..rules.schedule import plan_group_schedule, schedule_violations
+from ..rules.schedule import plan_group_schedule, plan_knockout_schedule, schedule_violations
 from .common import audit, bump, lock_season, require_organizer, require_phase, save_checked
 from .entries import FIELD_SIZE, _check_roster_size
 
@@ -384,23 +384,20 @@ def _create_bracket(season: Season, pairs) -> list[Match]:
     last = season.matches.order_by("-scheduled_at").values_list("scheduled_at", flat=True).first()
     last_day = last.astimezone(season.tz).date() if last else season.starts_on
     rest_days = max(1, -(-season.min_rest_minutes // (24 * 60)))
-    rings = season.ring_list
-    slot = dt.timedelta(minutes=season.slot_minutes)
-
-    def when(day_offset: int, index: int) -> tuple[dt.datetime, str]:
-        start = _local(season, last_day + dt.timedelta(days=rest_days * day_offset), season.day_start)
-        return start + slot * (index // len(rings)), rings[index % len(rings)]
-
-    layout = [(s, Match.Stage.QUARTERFINAL, 1, i) for i, s in enumerate(bracket_rules.QF_SLOTS)]
-    layout += [(s, Match.Stage.SEMIFINAL, 2, i) for i, s in enumerate(bracket_rules.SF_SLOTS)]
-    if season.third_place_match:
-        layout.append((bracket_rules.THIRD, Match.Stage.THIRD_PLACE, 3, 0))
-    layout.append((bracket_rules.FINAL, Match.Stage.FINAL, 3, 1 if season.third_place_match else 0))
+    # R13: the third-place match, then the final (league/rules/schedule.py).
+    plan = plan_knockout_schedule(
+        day_starts=[_local(season, last_day + dt.timedelta(days=rest_days * offset), season.day_start)
+                    for offset in (1, 2, 3)],
+        rings=season.ring_list, slot_minutes=season.slot_minutes,
+        third_place_match=season.third_place_match)
+    stages = {**dict.fromkeys(bracket_rules.QF_SLOTS, Match.Stage.QUARTERFINAL),
+              **dict.fromkeys(bracket_rules.SF_SLOTS, Match.Stage.SEMIFINAL),
+              bracket_rules.THIRD: Match.Stage.THIRD_PLACE, bracket_rules.FINAL: Match.Stage.FINAL}
     created = {}
-    for slot_name, stage, day_offset, index in layout:
-        at, ring = when(day_offset, index)
-        created[slot_name] = Match.objects.create(season=season, stage=stage, slot=slot_name,
-                                                  scheduled_at=at, ring=ring)
+    for planned in plan:
+        created[planned.slot] = Match.objects.create(
+            season=season, stage=stages[planned.slot], slot=planned.slot,
+            scheduled_at=planned.starts_at, ring=planned.ring)
     for slot_name, (red, blue) in zip(bracket_rules.QF_SLOTS, pairs, strict=True):
         Match.objects.filter(pk=created[slot_name].pk).update(red_id=red, blue_id=blue)
     for source, (target, corner) in bracket_rules.FEEDS.items():

@@ -1,5 +1,6 @@
 """URL configuration of the league; ``<slot:slot>`` is a match slot (A1-D6, QF1, SF2, 3P, F):
-letters and digits only, so nothing else (a NUL byte, say) ever reaches a query."""
+letters and digits only, so nothing else (a NUL byte, say) ever reaches a query; ``<day:day>``
+a match day's number (1-999)."""
 from django.urls import register_converter
 
 
@@ -13,4 +14,17 @@ class SlotConverter:
         return value
 
 
+class DayConverter:
+    """A match day's number (1-999)."""
+
+    regex = "[1-9][0-9]{0,2}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
 register_converter(SlotConverter, "slot")
+register_converter(DayConverter, "day")

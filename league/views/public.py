@@ -11,8 +11,9 @@ content.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
@@ -27,6 +28,7 @@ from ..http_cache import (
 )
 from ..models import Season
 from ..selectors import public as read
+from ..selectors import rings
 from ..selectors.public import Stamp
 
 POLL_SECONDS = 5
@@ -66,8 +68,43 @@ groups, groups_live = _season_view(
     "groups", "public/groups.html", lambda s: {"tables": read.season_groups(season=s)}, nav="groups")
 bracket, bracket_live = _season_view(
     "bracket", "public/bracket.html", lambda s: {"bracket": read.bracket_for(season=s)}, nav="bracket")
-schedule, schedule_live = _season_view(
-    "schedule", "public/schedule.html", lambda s: {"days": read.schedule_for(season=s)}, nav="schedule")
+
+
+def schedule_day_stamp(*, slug: str, day: int) -> Stamp | None:
+    """The season's stamp, named for one match day: each day's page and fragment get their
+    own ETag and cache entries (the same one query as the season's stamp)."""
+    stamp = season_stamp(slug=slug)
+    return None if stamp is None else replace(stamp, key=f"{stamp.key}.day{day}")
+
+
+def _schedule_context(stamp: Stamp, day: int | None) -> dict:
+    season = _season(stamp)
+    schedule = read.schedule_page(season=season, day=day)
+    if day is not None and (schedule.day is None or schedule.day.number != day):
+        raise Http404("No such match day.")
+    return {"season": season, "chosen_day": day, "schedule": schedule}
+
+
+def _schedule_view(name: str, stamp: Callable[..., Stamp | None]):
+    """The schedule opens on the day of the live or next fight (/schedule/); another day has
+    its own URL (/schedule/day/<n>/) and stamp, so every variant is a plain URL with its own
+    ETag, which the fast path serves."""
+
+    def page(request: HttpRequest, stamp: Stamp, slug: str, day: int | None = None) -> str:
+        return _render(request, "public/schedule.html", {
+            **_schedule_context(stamp, day), "nav": "schedule",
+            "live_etag": etag_for(stamp, "schedule-live")})
+
+    def live(request: HttpRequest, stamp: Stamp, slug: str, day: int | None = None) -> str:
+        return _render(request, "public/schedule.html#live", _schedule_context(stamp, day))
+
+    page.__name__, live.__name__ = name, f"{name}_live"
+    return (public_cached(stamp=stamp, kind="schedule")(page),
+            public_cached(stamp=stamp, kind="schedule-live", poll=True)(live))
+
+
+schedule, schedule_live = _schedule_view("schedule", season_stamp)
+schedule_day, schedule_day_live = _schedule_view("schedule_day", schedule_day_stamp)
 
 
 def _match_view(kind: str, template: str, reader: Callable[[str, str], dict], *, nav: str = ""):
@@ -87,7 +124,11 @@ def _match_view(kind: str, template: str, reader: Callable[[str, str], dict], *,
 
 def _match_context(slug: str, slot: str) -> dict:
     detail = read.match_detail(slug=slug, slot=slot)
-    return {"season": detail.season, "detail": detail, "m": detail.match}
+    match = detail.match
+    if match.scheduled_at:  # one query more (fixed), for the estimated start
+        estimated = rings.estimated_starts(detail.season).get(match.pk)
+        match.estimated_at = None if match.is_done else estimated
+    return {"season": detail.season, "detail": detail, "m": match}
 
 
 def _overlay_context(slug: str, slot: str) -> dict:

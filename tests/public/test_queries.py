@@ -29,8 +29,10 @@ PAGES = [
     ("public:bracket_live", "season", 5),
     ("public:schedule", "season", 3),
     ("public:schedule_live", "season", 3),
-    ("public:match", "match", 8),
-    ("public:match_live", "match", 8),
+    ("public:schedule_day", "day", 3),
+    ("public:schedule_day_live", "day", 3),
+    ("public:match", "match", 9),  # + the estimated start of a match not over (selectors/rings)
+    ("public:match_live", "match", 9),
     ("public:overlay", "match", 3),
     ("public:overlay_live", "match", 3),
     ("public:team", "team", 7),
@@ -71,7 +73,8 @@ def _league(state: str, seasons: int):
 
 
 def _args(kind: str, season, team_slug: str, slot: str):
-    return {"none": [], "season": [season.slug], "match": [season.slug, slot],
+    return {"none": [], "season": [season.slug], "day": [season.slug, 1],
+            "match": [season.slug, slot],
             "team": [team_slug]}[kind]
 
 

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import combinations
+from itertools import combinations, pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from league.rules.roundrobin import round_robin
-from league.rules.schedule import PlannedMatch, plan_group_schedule, schedule_violations
+from league.rules.schedule import (
+    CHANGEOVER_MINUTES,
+    PlannedMatch,
+    RingMatch,
+    estimate_starts,
+    plan_group_schedule,
+    plan_knockout_schedule,
+    schedule_violations,
+    third_place_before_final,
+    typical_match_minutes,
+)
 
 SHENZHEN = ZoneInfo("Asia/Shanghai")
 LONDON = ZoneInfo("Europe/London")
@@ -278,3 +288,116 @@ def test_r11_violations_reported_exactly_when_a_rule_is_broken(raw, tz, rest_min
         broken += len(local_days) - len(set(local_days))
         broken += sum(b[0] - a[1] < min_rest for a, b in zip(times, times[1:], strict=False))
     assert bool(messages) == bool(broken)
+
+
+# --- Knockout days (R13) and estimated starts ------------------------------------------------------
+
+
+
+def knockout_plan(rings=("Ring 1", "Ring 2"), slot_minutes=40, third_place_match=True):
+    days = [datetime(2026, 5, d, 14, tzinfo=SHENZHEN) for d in (5, 6, 7)]
+    return {p.slot: p for p in plan_knockout_schedule(
+        day_starts=days, rings=list(rings), slot_minutes=slot_minutes,
+        third_place_match=third_place_match)}
+
+
+@pytest.mark.parametrize("rings", [("Ring 1",), ("Ring 1", "Ring 2"), ("A", "B", "C")])
+@pytest.mark.parametrize("slot_minutes", [5, 25, 40, 90])
+def test_r13_default_knockout_plays_third_place_before_the_final(rings, slot_minutes):
+    plan = knockout_plan(rings, slot_minutes)
+    third, final = plan["3P"], plan["F"]
+    minutes = typical_match_minutes(best_of=3, round_minutes=5, slot_minutes=slot_minutes)
+    assert final.starts_at > third.starts_at
+    assert third_place_before_final(third_start=third.starts_at, final_start=final.starts_at,
+                                    match_minutes=minutes)
+    assert third.day == final.day == 2
+    assert len({(p.ring, p.starts_at) for p in plan.values()}) == len(plan)
+
+
+def test_r13_demo_rings_put_the_final_one_slot_after_third_place_on_the_main_ring():
+    plan = knockout_plan()
+    assert (plan["3P"].ring, plan["F"].ring) == ("Ring 1", "Ring 1")
+    assert plan["F"].starts_at - plan["3P"].starts_at == timedelta(minutes=40)
+    assert [plan[s].ring for s in ("QF1", "QF2", "QF3", "QF4")] == ["Ring 1", "Ring 2"] * 2
+
+
+def test_r13_without_third_place_match_the_final_opens_the_last_day():
+    plan = knockout_plan(third_place_match=False)
+    assert "3P" not in plan
+    assert plan["F"].starts_at == datetime(2026, 5, 7, 14, tzinfo=SHENZHEN)
+
+
+def test_r13_final_at_the_same_time_as_third_place_is_out_of_order():
+    start = datetime(2026, 5, 7, 14, tzinfo=SHENZHEN)
+    assert not third_place_before_final(third_start=start, final_start=start, match_minutes=25)
+    assert not third_place_before_final(third_start=start, final_start=start + timedelta(minutes=24),
+                                        match_minutes=25)
+    assert third_place_before_final(third_start=start, final_start=start + timedelta(minutes=25),
+                                    match_minutes=25)
+
+
+def test_knockout_plan_refuses_bad_settings():
+    with pytest.raises(ValueError, match="three days"):
+        plan_knockout_schedule(day_starts=[], rings=["R"], slot_minutes=40, third_place_match=True)
+    with pytest.raises(ValueError, match="one ring"):
+        knockout_plan(rings=())
+
+
+def test_typical_match_is_every_round_plus_changeover_within_the_slot():
+    assert typical_match_minutes(best_of=3, round_minutes=5, slot_minutes=40) == 15 + CHANGEOVER_MINUTES
+    assert typical_match_minutes(best_of=5, round_minutes=10, slot_minutes=40) == 40
+    with pytest.raises(ValueError):
+        typical_match_minutes(best_of=3, round_minutes=0, slot_minutes=40)
+
+
+T0 = datetime(2026, 5, 1, 10, tzinfo=UTC)
+
+
+def minutes(n):
+    return T0 + timedelta(minutes=n)
+
+
+def test_estimates_follow_the_plan_when_rings_run_on_time():
+    plan = [RingMatch(k, "R1", minutes(40 * k)) for k in range(4)]
+    assert estimate_starts(plan, match_minutes=25) == {k: minutes(40 * k) for k in range(4)}
+
+
+def test_a_late_ring_moves_its_later_matches_only():
+    plan = [
+        RingMatch("a", "R1", minutes(0), started=minutes(30)),  # started 30 min late
+        RingMatch("b", "R1", minutes(40)),
+        RingMatch("c", "R1", minutes(80)),
+        RingMatch("x", "R2", minutes(40)),
+    ]
+    est = estimate_starts(plan, match_minutes=25)
+    assert est == {"a": minutes(30), "b": minutes(55), "c": minutes(80), "x": minutes(40)}
+
+
+def test_finished_matches_free_the_ring_at_their_real_end():
+    plan = [RingMatch("a", "R1", minutes(0), started=minutes(0), finished=minutes(70), done=True),
+            RingMatch("b", "R1", minutes(40))]
+    assert estimate_starts(plan, match_minutes=25)["b"] == minutes(70)
+    early = [RingMatch("a", "R1", minutes(0), started=minutes(0), finished=minutes(10), done=True),
+             RingMatch("b", "R1", minutes(40))]
+    assert estimate_starts(early, match_minutes=25)["b"] == minutes(40)  # never ahead of the plan
+
+
+def test_r13_final_on_another_ring_waits_for_the_third_place_match():
+    plan = [RingMatch("3P", "R1", minutes(0), started=minutes(20)),
+            RingMatch("F", "R2", minutes(40), after=("3P",))]
+    assert estimate_starts(plan, match_minutes=25)["F"] == minutes(45)
+
+
+@fast
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 600), st.integers(0, 90)),
+                min_size=1, max_size=25),
+       st.integers(1, 60))
+def test_estimates_never_precede_the_plan_nor_overlap_on_a_ring(rows, length):
+    plan = [RingMatch(i, f"R{ring}", minutes(at), started=minutes(at + late) if late % 3 == 0 else None)
+            for i, (ring, at, late) in enumerate(rows)]
+    est = estimate_starts(plan, match_minutes=length)
+    for m in plan:
+        assert est[m.key] >= m.planned
+    for ring in {m.ring for m in plan}:
+        waiting = sorted(est[m.key] for m in plan if m.ring == ring and m.started is None)
+        assert all(b - a >= timedelta(minutes=length) for a, b in pairwise(waiting))
