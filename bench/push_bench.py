@@ -48,12 +48,14 @@ django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from league import services
+from league.services.common import system_actor
 from tests import factories
 season = factories.season_at("knockout", slug={SLUG!r}, name="Push benchmark")
 sf1 = season.matches.get(slot="SF1")
 services.match_check_in(match=sf1, red_robot=services.active_robot(sf1.red),
-                        blue_robot=services.active_robot(sf1.blue), red_seal="B1", blue_seal="B2")
-services.match_start(match=sf1)
+                        blue_robot=services.active_robot(sf1.blue), red_seal="B1", blue_seal="B2",
+                        actor=system_actor())
+services.match_start(match=sf1, actor=system_actor())
 from django.db import connection
 with connection.cursor() as cursor:
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -43,6 +43,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from league.services.common import system_actor
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -111,7 +113,7 @@ def seed(matches: int) -> tuple[object, list[int]]:
     user.groups.add(AuthGroup.objects.get(name=roles.REFEREE))
     season = services.season_create(slug="bench", name="Benchmark season", city="Shenzhen",
                                     venue="Bench arena", time_zone="Asia/Shanghai",
-                                    starts_on=timezone.localdate())
+                                    starts_on=timezone.localdate(), actor=system_actor())
     group = Group.objects.create(season=season, name="A")
     entries = []
     for index in range(4):
@@ -132,7 +134,7 @@ def seed(matches: int) -> tuple[object, list[int]]:
         match = Match.objects.create(season=season, stage=Match.Stage.GROUP, group=group,
                                      slot=f"B{i:04d}", day=1, red=entries[red], blue=entries[blue],
                                      ring="Ring 1", scheduled_at=timezone.now())
-        services.referees_assign(match=match, referees=[user])
+        services.referees_assign(match=match, referees=[user], actor=system_actor())
         services.match_check_in(match=match, red_robot=services.active_robot(match.red),
                                 blue_robot=services.active_robot(match.blue),
                                 red_seal=f"R{i}", blue_seal=f"B{i}", actor=user)

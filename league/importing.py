@@ -29,7 +29,6 @@ from django.utils.translation import pgettext
 from . import services
 from .errors import RuleViolation
 from .models import Robot, Season, Team, TeamMember
-from .services.common import audit, save_checked
 
 MAX_ROWS = 500
 REQUIRED = ["name_en", "name_zh", "organization", "registration_number", "kind", "country"]
@@ -197,10 +196,8 @@ def _import_row(season: Season, row: ImportRow, actor) -> None:
     data = row.team
     team = Team.objects.filter(name_en=data["name_en"]).first()
     if team is None:
-        team = Team(**{k: data[k] for k in ["slug", "name_en", "name_zh", "organization",
-                                             "registration_number", "kind", "country"]})
-        save_checked(team)
-        audit(actor=actor, action="team_created", obj=team, season=season, reason=_("imported"))
+        team = services.team_create(actor=actor, **{k: data[k] for k in [
+            "slug", "name_en", "name_zh", "organization", "registration_number", "kind", "country"]})
     else:
         # A team's identity lasts across seasons (R2): the import enters it as it is known.
         row.existing_team = True

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import TypeVar
 
 from django.contrib import admin, messages
@@ -21,28 +20,42 @@ from django.urls import reverse
 from .. import roles
 from ..errors import RuleViolation
 from ..models import AuditEvent, Replacement
+from ..services.common import dry_run
 
 R = TypeVar("R")
+__all__ = ["dry_run"]  # the admin's modules take it from here
 HISTORY_LIMIT = 50
 
 
-class _Rollback(Exception):
-    def __init__(self, value):
-        super().__init__("dry run")
-        self.value = value
+class ActorFormMixin:
+    """The admin's form knows who acts (``form.actor``), for the services it calls."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
 
 
-def dry_run(fn: Callable[[], R]) -> R:
-    """Call ``fn`` in a transaction that is then rolled back; return what it returned.
+class ServiceSaveMixin(ActorFormMixin):
+    """A ModelAdmin whose ServiceModelForm saves through its service (never ``obj.save()``)."""
 
-    A RuleViolation raised by ``fn`` propagates (and nothing is kept either). ``fn`` must turn
-    what it wants to show into plain data before returning: the rows it made are gone after.
-    """
+    def save_model(self, request, obj, form, change):
+        save_through_service(request, obj, form)
+
+
+def save_through_service(request, obj, form) -> None:
+    """ModelAdmin.save_model for a ServiceModelForm: the service saves; ``obj`` becomes the row
+    it made (the admin's log and redirect need its primary key)."""
     try:
         with transaction.atomic():
-            raise _Rollback(fn())
-    except _Rollback as done:
-        return done.value
+            saved = form.service_call(form.cleaned_data)
+    except RuleViolation as exc:  # something changed since the form was checked
+        messages.error(request, exc.text)
+        return
+    obj.pk = saved.pk
+    obj.__dict__.update({k: v for k, v in saved.__dict__.items() if k != "_state"})
+    obj._state.adding = False
+    obj._state.db = saved._state.db
 
 
 def call_service(request, fn: Callable[[], R], *, success: str | None = None) -> tuple[bool, R | None]:
@@ -56,16 +69,6 @@ def call_service(request, fn: Callable[[], R], *, success: str | None = None) ->
     if success:
         messages.success(request, success)
     return True, result
-
-
-def money(value: Decimal | int | None, currency: str) -> str:
-    """'RMB 10,000,000' for the renminbi (ISO code CNY), 'USD 1,500.50' otherwise."""
-    if value is None:
-        return ""
-    label = "RMB" if currency.upper() == "CNY" else currency.upper()
-    amount = Decimal(value)
-    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    return f"{label} {text}"
 
 
 def duration(span) -> str:

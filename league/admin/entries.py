@@ -144,12 +144,12 @@ class MemberInline(ServiceInline):
     verbose_name_plural = _("members (R2: 3-10, locked for the main event)")
 
     def get_extra(self, request, obj=None, **kwargs):
-        if obj is None or obj.season.is_past(Season.Phase.AUDITIONS):
+        if obj is None or not obj.roster_open():
             return 0
         return max(0, TeamMember.MIN_ROSTER - obj.members.count()) or 1
 
     def _roster_open(self, obj) -> bool:
-        return obj is not None and not obj.season.is_past(Season.Phase.AUDITIONS)
+        return obj is not None and obj.roster_open()
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._roster_open(obj)
@@ -176,9 +176,7 @@ class RobotInline(ServiceInline):
         return max(0, 2 - obj.robots.count()) if obj is not None else 0
 
     def _open(self, obj) -> bool:
-        return (obj is not None and obj.season.draw_seed is None
-                and not obj.season.is_past(Season.Phase.DRAW)
-                and obj.status not in (Entry.Status.AUDITION_REJECTED, Entry.Status.WITHDRAWN))
+        return obj is not None and obj.robots_open()
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._open(obj)

@@ -9,7 +9,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..models import FailureReport, Placing, Replacement, Robot
-from .base import AuditHistoryMixin, ReadOnlyAdmin, money
+from ..money import money
+from .base import AuditHistoryMixin, ReadOnlyAdmin
 
 
 @admin.register(FailureReport)

@@ -14,7 +14,7 @@ from ..errors import RuleViolation
 from ..forms.admin import MatchRefereesForm
 from ..models import AllowanceUse, Match, Round
 from . import rings
-from .base import AuditHistoryMixin, ReadOnlyInline, dry_run, is_organizer
+from .base import ActorFormMixin, AuditHistoryMixin, ReadOnlyInline, dry_run, is_organizer
 
 
 class RoundInline(ReadOnlyInline):
@@ -51,7 +51,7 @@ class RefereesForm(MatchRefereesForm):
 
 
 @admin.register(Match)
-class MatchAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class MatchAdmin(ActorFormMixin, AuditHistoryMixin, admin.ModelAdmin):
     form = RefereesForm
     list_display = ["slot", "season", "local_time", rings.estimated_time, "ring", "red_team",
                     "blue_team", "status", "result", "referee_names"]
@@ -89,11 +89,6 @@ class MatchAdmin(AuditHistoryMixin, admin.ModelAdmin):
         if request.GET.get("season__id__exact"):  # one season: no need to repeat it on every row
             return [name for name in self.list_display if name != "season"]
         return self.list_display
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.actor = request.user
-        return form
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)

@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from .. import services
 from ..forms.admin import SeedForm, SeedingForm
 from ..models import Entry, Match, Season
+from ..money import money
 from ..rules.draw import DrawTeam, draw_conflicts, draw_groups
 from ..services.entries import FIELD_SIZE
-from .base import duration, money
+from .base import duration
 
 Phase = Season.Phase
 

@@ -15,26 +15,23 @@ from .. import exports, roles, services
 from ..errors import RuleViolation
 from ..forms.admin import LotsForm, RewardForm, SeasonAdminForm
 from ..models import Entry, Match, Placing, Reward, Season
+from ..money import money
 from ..selectors import season_standings
-from ..services.common import audit, bump, require_phase
+from ..services.common import require_phase
 from ..services.entries import FIELD_SIZE
 from ..services.season import DEFAULT_REWARDS
 from . import imports
-from .base import AuditHistoryMixin, admin_page, call_service, dry_run, money, require_organizer
+from .base import (
+    AuditHistoryMixin,
+    ServiceSaveMixin,
+    admin_page,
+    call_service,
+    dry_run,
+    require_organizer,
+)
 from .phase import ACTIONS, draw_check
 
 Phase = Season.Phase
-
-# Which settings stop being editable once the season reaches a phase: what the services already
-# used must not change under the matches they made.
-LOCKED_FROM = {
-    "time_zone": Phase.GROUP_STAGE, "starts_on": Phase.GROUP_STAGE,
-    "best_of": Phase.GROUP_STAGE, "round_minutes": Phase.GROUP_STAGE,
-    "day_start": Phase.KNOCKOUT, "rings": Phase.KNOCKOUT, "slot_minutes": Phase.KNOCKOUT,
-    "min_rest_minutes": Phase.KNOCKOUT, "third_place_match": Phase.KNOCKOUT,
-    "slug": Phase.FINISHED, "city": Phase.FINISHED, "venue": Phase.FINISHED,
-}
-
 
 class RewardInline(admin.TabularInline):
     """The reward of each place (R15, R16); copied into the placings when the season finishes."""
@@ -59,7 +56,7 @@ class RewardInline(admin.TabularInline):
 
 
 @admin.register(Season)
-class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class SeasonAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
     form = SeasonAdminForm
     change_form_template = "admin/league/season/change_form.html"
     list_display = ["name", "city", "phase_badge", "starts_on", "applications", "qualified_count",
@@ -92,7 +89,7 @@ class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
         if obj is not None:
-            fields += [f for f, phase in LOCKED_FROM.items() if obj.phase_index() >= obj.phase_index(phase)]
+            fields += obj.locked_settings()  # the domain's table; season_update enforces it
         return fields
 
     def get_prepopulated_fields(self, request, obj=None):
@@ -153,36 +150,19 @@ class SeasonAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     # --- saving through the services -------------------------------------------------------
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            fields = {name: form.cleaned_data[name] for name in form._meta.fields
-                      if name in form.cleaned_data}
-            created = services.season_create(actor=request.user, **fields)
-            obj.pk = created.pk
-            obj.phase = created.phase
-            obj.created_at = created.created_at
-            obj._state.adding = False
-            obj._state.db = created._state.db
-            return
-        if form.changed_data:
-            before = Season.objects.get(pk=obj.pk)
-            obj.save(update_fields=form.changed_data)
-            audit(actor=request.user, action="season_settings_changed", obj=obj, data={
-                name: [str(getattr(before, name)), str(getattr(obj, name))] for name in form.changed_data})
-            bump(obj)  # the public pages show the season's settings
-
     def save_formset(self, request, form, formset, change):
         if formset.model is not Reward:
             return super().save_formset(request, form, formset, change)
-        before = {r.pk: r for r in Reward.objects.filter(season=form.instance)}
-        for reward in formset.save(commit=False):
-            old = before.get(reward.pk)
-            reward.save()
-            audit(actor=request.user, action="reward_set", obj=reward, season=form.instance,
-                  from_state=money(old.value, old.currency) if old else "",
-                  to_state=money(reward.value, reward.currency),
-                  reason="" if old and old.description == reward.description else reward.description)
-        bump(form.instance)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for reward_form in formset.forms:
+            if not reward_form.has_changed() or not reward_form.cleaned_data:
+                continue
+            data = {**reward_form.cleaned_data, "place": reward_form.cleaned_data.get("place")
+                    or reward_form.instance.place}
+            call_service(request, lambda d=data: services.reward_set(
+                season=form.instance, place=d["place"],
+                description=d["description"], value=d["value"], currency=d["currency"],
+                actor=request.user))
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_addanother" in request.POST or "_popup" in request.POST:

@@ -5,9 +5,10 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Entry, Season, Team
-from ..services.common import audit, bump
-from .base import AuditHistoryMixin, ReadOnlyInline
+from .. import services
+from ..forms.admin import ServiceModelForm
+from ..models import Entry, Team
+from .base import AuditHistoryMixin, ReadOnlyInline, ServiceSaveMixin
 
 
 class EntryHistoryInline(ReadOnlyInline):
@@ -18,8 +19,23 @@ class EntryHistoryInline(ReadOnlyInline):
     verbose_name_plural = _("seasons entered")
 
 
+class TeamForm(ServiceModelForm):
+    """A team's identity (R2), saved by team_create / team_update."""
+
+    class Meta:
+        model = Team
+        fields = ["name_en", "name_zh", "slug", "organization", "registration_number", "kind", "country"]
+
+    def service_call(self, data):
+        fields = {name: data[name] for name in self.changed_data if name in data}
+        if self.instance.pk:
+            return services.team_update(team=self.instance, actor=self.actor, **fields)
+        return services.team_create(actor=self.actor, **{n: data[n] for n in self._meta.fields if n in data})
+
+
 @admin.register(Team)
-class TeamAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class TeamAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
+    form = TeamForm
     list_display = ["name_en", "name_zh", "organization", "kind", "country", "registration_number",
                     "seasons"]
     list_filter = ["kind", "country"]
@@ -34,18 +50,6 @@ class TeamAdmin(AuditHistoryMixin, admin.ModelAdmin):
     @admin.display(description=_("seasons"), ordering="entry_count")
     def seasons(self, obj):
         return obj.entry_count
-
-    def save_model(self, request, obj, form, change):
-        """A team's identity has no rule beyond its fields (R2); the change is audited all the same."""
-        before = Team.objects.filter(pk=obj.pk).first() if change else None
-        super().save_model(request, obj, form, change)
-        if before is None:
-            audit(actor=request.user, action="team_created", obj=obj)
-        elif form.changed_data:
-            audit(actor=request.user, action="team_changed", obj=obj, data={
-                name: [str(getattr(before, name)), str(getattr(obj, name))] for name in form.changed_data})
-            for season_id in Season.objects.filter(entries__team=obj).values_list("pk", flat=True):
-                bump(season_id)  # the team's names show on every season it entered
 
     def has_delete_permission(self, request, obj=None):
         # A team that ever entered a season is part of the league's history (R2).

@@ -41,6 +41,7 @@ from ..models import (
 )
 from ..rules.schedule import schedule_violations
 from ..selectors import group_standings
+from ..services.common import system_actor
 from ..services.matches import RoundInput
 from ..services.season import check_group_schedule
 from .export import dumps, season_document
@@ -92,6 +93,7 @@ class Replay:
         self.target = SEASON_PHASES.index(data["season"]["phase"])
         self.season: Season | None = None
         self.users: dict[str, Any] = {}
+        self.system = system_actor()  # the import's own hand, named in the audit trail
         self.teams: dict[str, Team] = {}
         self.entries: dict[str, Entry] = {}
         self.entry_path: dict[str, int] = {}
@@ -108,7 +110,7 @@ class Replay:
         return self.target >= SEASON_PHASES.index(phase)
 
     def user(self, name: str | None):
-        return self.users[name] if name is not None else None
+        return self.users[name] if name is not None else self.system
 
     # --- the whole replay ----------------------------------------------------------------
 
@@ -123,11 +125,11 @@ class Replay:
         self.timeline()
         if self.reached("finished"):
             with at("placings", "R15"):
-                services.season_finish(season=self.season)
+                services.season_finish(season=self.season, actor=self.system)
         self.restore()
         self.compare()
         services.common.audit(
-            actor=None, action="season_imported", obj=self.season, to_state=self.season.phase,
+            actor=self.system, action="season_imported", obj=self.season, to_state=self.season.phase,
             reason=self.source[:500],
             data={"format": self.d["format"], "version": self.d["version"],
                   "sha256": hashlib.sha256(dumps(self.d).encode()).hexdigest()})
@@ -184,7 +186,8 @@ class Replay:
                                                "delete it first to import this file")
         with at("season"):
             self.season = services.season_create(
-                with_default_rewards=False, starts_on=dt.date.fromisoformat(row["starts_on"]),
+                actor=self.system, with_default_rewards=False,
+                starts_on=dt.date.fromisoformat(row["starts_on"]),
                 day_start=dt.time.fromisoformat(row["day_start"]),
                 **{f: row[f] for f in SEASON_FIELDS})
         for i, reward in enumerate(row["rewards"]):
@@ -200,24 +203,26 @@ class Replay:
         for i in self.order:
             row, path = self.d["entries"][i], f"entries[{i}]"
             with at(path, "R2"):
-                entry = services.entry_apply(season=self.season, team=self.teams[row["team"]])
+                entry = services.entry_apply(season=self.season, team=self.teams[row["team"]],
+                                             actor=self.system)
             self.entries[row["team"]] = entry
             self.entry_path[row["team"]] = i
             for j, member in enumerate(row["members"]):
                 with at(f"{path}.members[{j}]", "R2"):
-                    services.member_add(entry=entry, name=member["name"], role=member["role"])
+                    services.member_add(entry=entry, name=member["name"], role=member["role"],
+                                        actor=self.system)
             for k, robot in enumerate(row["robots"]):
                 with at(f"{path}.robots[{k}]", "R3"):
                     services.robot_register(entry=entry, role=robot["role"], serial=robot["serial"],
-                                            name=robot["name"], model=robot["model"])
+                                            name=robot["name"], model=robot["model"], actor=self.system)
             if row["status"] == Entry.Status.WITHDRAWN:
                 with at(f"{path}.status"):
-                    services.entry_withdraw(entry=entry, reason=row["reason"])
+                    services.entry_withdraw(entry=entry, reason=row["reason"], actor=self.system)
 
     def auditions(self) -> None:
         if self.reached("auditions"):
             with at("season.phase", "R1"):
-                services.season_registration_close(season=self.season)
+                services.season_registration_close(season=self.season, actor=self.system)
         auditioned = (Entry.Status.AUDITION_PASSED, Entry.Status.AUDITION_REJECTED,
                       Entry.Status.QUALIFIED)
         for i in self.order:
@@ -226,12 +231,13 @@ class Replay:
                 reason = "" if row["status"] == Entry.Status.QUALIFIED else row["reason"]
                 with at(f"entries[{i}].status"):
                     services.entry_audition(entry=self.entries[row["team"]], reason=reason,
-                                            passed=row["status"] != Entry.Status.AUDITION_REJECTED)
+                                            passed=row["status"] != Entry.Status.AUDITION_REJECTED,
+                                            actor=self.system)
         for i in self.order:
             row = self.d["entries"][i]
             if row["status"] == Entry.Status.QUALIFIED:
                 with at(f"entries[{i}]", "R1"):
-                    services.entry_qualify(entry=self.entries[row["team"]])
+                    services.entry_qualify(entry=self.entries[row["team"]], actor=self.system)
 
     def qualified_rows(self) -> list[int]:
         return [i for i in self.order if self.d["entries"][i]["status"] == Entry.Status.QUALIFIED]
@@ -248,7 +254,7 @@ class Replay:
                     raise ImportRefused(f"entries[{i}].robots", f"{row['team']} must register one "
                                         "primary and one backup robot before the draw", "R3")
             with at("season.phase", "R1"):
-                services.season_auditions_close(season=self.season)
+                services.season_auditions_close(season=self.season, actor=self.system)
         seeded = [i for i in self.order if entries[i]["seed"] is not None]
         if seeded:
             qualified = set(self.qualified_rows())
@@ -259,12 +265,13 @@ class Replay:
             seeded.sort(key=lambda i: (entries[i]["seed"], i))
             with at("entries", "R10"):
                 services.pots_seed(season=self.season,
-                                   order=[self.entries[entries[i]["team"]].pk for i in seeded])
+                                   order=[self.entries[entries[i]["team"]].pk for i in seeded],
+                                   actor=self.system)
             self.expect_entries(("seed", "pot"), "R10")
         seed = self.d["season"]["draw_seed"]
         if seed is not None:
             with at("season.draw_seed", "R10"):
-                services.draw_run(season=self.season, seed=seed)
+                services.draw_run(season=self.season, seed=seed, actor=self.system)
         self.expect_entries(("group",), "R10", why="the draw from its stored seed gives")
         replayed = {g.name: [e.team.slug for e in g.entries.select_related("team").order_by("pot")]
                     for g in self.season.groups.all()}
@@ -301,7 +308,7 @@ class Replay:
                                     f"{self.d['season']['phase']}: it has no matches yet")
             return
         with at("season.phase", "R11"):
-            services.group_schedule_generate(season=self.season)
+            services.group_schedule_generate(season=self.season, actor=self.system)
         generated = {(m.group.name, frozenset((m.red_id, m.blue_id))): m
                      for m in self.season.matches.select_related("group")}
         taken: dict[tuple, int] = {}
@@ -379,7 +386,8 @@ class Replay:
             if row["referees"]:
                 with at(f"matches[{i}].referees", "R7"):
                     services.referees_assign(match=self.match(row["slot"]),
-                                             referees=[self.users[u] for u in row["referees"]])
+                                             referees=[self.users[u] for u in row["referees"]],
+                                             actor=self.system)
 
     def match(self, slot: str) -> Match:
         return Match.objects.select_related("red__team", "blue__team").get(season=self.season, slot=slot)
@@ -433,7 +441,7 @@ class Replay:
             rows.sort(key=lambda i: (self.d["entries"][i]["lot"], i))
             with at(f"entries[{rows[0]}].lot", "R12"):
                 services.lots_record(group=groups[name], order=[
-                    self.entries[self.d["entries"][i]["team"]].pk for i in rows])
+                    self.entries[self.d["entries"][i]["team"]].pk for i in rows], actor=self.system)
         self.expect_entries(("lot",), "R12", why="the drawing of lots gives")
         if not self.reached("knockout"):
             return  # a tie may wait for its lots while the group stage lasts
@@ -458,7 +466,7 @@ class Replay:
         if seed is None:
             raise ImportRefused("season.knockout_seed", "the quarterfinal draw stores its seed", "R13")
         with at(path, "R13"):
-            services.knockout_start(season=self.season, seed=seed)
+            services.knockout_start(season=self.season, seed=seed, actor=self.system)
         self.knockout_started = True
         rows = self.match_rows(*(s for s in Match.Stage.values if s != Match.Stage.GROUP))
         created = {m.slot: m for m in self.season.matches.exclude(stage=Match.Stage.GROUP)
@@ -502,10 +510,11 @@ class Replay:
                 Match.Status.CHECKED_IN, Match.Status.LIVE, Match.Status.FINISHED):
             with at(path, "R6"):
                 services.match_check_in(match=match, red_robot=robot["red"], blue_robot=robot["blue"],
-                                        red_seal=row["red_seal"], blue_seal=row["blue_seal"])
+                                        red_seal=row["red_seal"], blue_seal=row["blue_seal"],
+                                        actor=self.system)
         if row["started_at"] is not None:
             with at(f"{path}.started_at", "R7"):
-                services.match_start(match=match)
+                services.match_start(match=match, actor=self.system)
         self.fight(i, match)
         if row["battery_swap"] is not None:
             status = Match.objects.values_list("status", flat=True).get(pk=match.pk)
@@ -514,14 +523,15 @@ class Replay:
                                     "reported during a match and disqualifies that corner, but after "
                                     f"the file's check-in and rounds the match is {status}", "R6")
             with at(f"{path}.battery_swap", "R6"):
-                services.battery_swap_report(match=match, corner=row["battery_swap"], confirmed=True)
+                services.battery_swap_report(match=match, corner=row["battery_swap"], confirmed=True,
+                                             actor=self.system)
         if row["status"] == Match.Status.FORFEITED:
             if row["winner"] is None:
                 corners = ["red", "blue"]
             else:
                 corners = ["blue" if row["winner"] == row["red"] else "red"]
             with at(f"{path}.status", "R8"):
-                services.match_forfeit(match=match, corners=corners, reason=row["note"])
+                services.match_forfeit(match=match, corners=corners, reason=row["note"], actor=self.system)
         if row["signed_off_at"] is not None:
             with at(f"{path}.signed_off_by", "R7"):
                 services.match_sign_off(match=match, actor=self.user(row["signed_off_by"]))
@@ -580,7 +590,7 @@ class Replay:
                                     "rounds", "R8")
             with at(where, "R8"):
                 services.round_record(match=match, number=rnd["number"], data=self.round_input(rnd),
-                                      actor=None if corrected else self.user(rnd["recorded_by"]))
+                                      actor=self.system if corrected else self.user(rnd["recorded_by"]))
             won[rnd["winner"]] += 1
         use_allowances(None)
 

@@ -6,10 +6,13 @@ from functools import cache
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .. import roles
+from .. import roles, services
+from ..errors import RuleViolation
 from ..models import Entry, Match, Reward, Season
+from ..services.common import dry_run
 
 SEED_MAX = 2**63 - 1  # Season.draw_seed is a BigIntegerField
 
@@ -21,8 +24,30 @@ def time_zone_choices() -> list[tuple[str, str]]:
         ("UTC", "UTC")]
 
 
-class SeasonAdminForm(forms.ModelForm):
-    """The season's settings. Phase, seeds and version move only through the services."""
+class ServiceModelForm(forms.ModelForm):
+    """A ModelForm that saves nothing itself: ``service_call(data)`` makes the one service call
+    its save needs. ``clean`` tries it in a rolled-back transaction, so a refusal shows on the
+    form and nothing is half-saved; the admin's ``save_model`` then makes it for real."""
+
+    actor = None
+
+    def service_call(self, data: dict):
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                dry_run(lambda: self.service_call(data) and None)
+            except RuleViolation as exc:
+                raise forms.ValidationError(exc.text) from exc
+        return data
+
+
+class SeasonAdminForm(ServiceModelForm):
+    """The season's settings, saved by season_create / season_update. Phase, seeds and version
+    move only through the phase actions. Which setting is locked in which phase is the domain's
+    table (Season.SETTINGS_LOCKED_FROM): shown here, enforced by season_update."""
 
     class Meta:
         model = Season
@@ -35,14 +60,18 @@ class SeasonAdminForm(forms.ModelForm):
         if "time_zone" in self.fields:
             self.fields["time_zone"].widget = forms.Select(choices=[("", "---------"), *time_zone_choices()])
             self.fields["time_zone"].help_text = _("Every time of the season is shown in this zone.")
+        for name, field in self.fields.items():
+            phase = Season.SETTINGS_LOCKED_FROM.get(name)
+            if phase is not None:
+                locked = format_lazy(_("Fixed from the phase {phase} on."), phase=Season.Phase(phase).label)
+                field.help_text = format_lazy("{} {}", field.help_text, locked) if field.help_text else locked
 
-    def clean_rings(self) -> str:
-        rings = [name.strip() for name in self.cleaned_data["rings"].split(",") if name.strip()]
-        if not rings:
-            raise forms.ValidationError(_("Name at least one ring."))
-        if len({r.casefold() for r in rings}) != len(rings):
-            raise forms.ValidationError(_("Each ring needs its own name."))
-        return ",".join(rings)
+    def service_call(self, data):
+        if self.instance.pk:
+            return services.season_update(season=self.instance, actor=self.actor,
+                                          **{n: data[n] for n in self.changed_data if n in data})
+        return services.season_create(actor=self.actor,
+                                      **{n: data[n] for n in self._meta.fields if n in data})
 
 
 class RewardForm(forms.ModelForm):
@@ -60,10 +89,7 @@ class RewardForm(forms.ModelForm):
             self.fields["currency"].help_text = _("ISO 4217 code: CNY (renminbi, RMB), HKD, USD, GBP...")
 
     def clean_currency(self) -> str:
-        code = self.cleaned_data["currency"].strip().upper()
-        if len(code) != 3 or not code.isalpha():
-            raise forms.ValidationError(_("Write the currency as its three-letter ISO code, e.g. CNY."))
-        return code
+        return self.cleaned_data["currency"].strip().upper()  # the model checks the code
 
 
 class ReasonForm(forms.Form):

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -65,10 +68,11 @@ class Match(models.Model):
 
     Status = MatchStatus
 
-    # R7: scheduled -> checked in -> live -> finished (or forfeited).
+    # R7: scheduled -> checked in -> live -> finished (or forfeited). Check-in may be redone
+    # until the start (R5). The services move a match only along these arrows (can_move_to).
     TRANSITIONS = {
         Status.SCHEDULED: {Status.CHECKED_IN, Status.FORFEITED},
-        Status.CHECKED_IN: {Status.LIVE, Status.FORFEITED},
+        Status.CHECKED_IN: {Status.CHECKED_IN, Status.LIVE, Status.FORFEITED},
         Status.LIVE: {Status.FINISHED, Status.FORFEITED},
         Status.FINISHED: set(),
         Status.FORFEITED: set(),
@@ -275,6 +279,11 @@ class Round(models.Model):
         return getattr(self, f"{corner}_{stat}")
 
 
+# R9 (league), per corner per match: the one place the limits are written. The constraint below,
+# AllowanceUse.LIMITS (services, referee pages) and the public templates all read it.
+ALLOWANCE_LIMITS = {"manual_reset": 2, "tactical_timeout": 2, "emergency_repair": 1}
+
+
 class AllowanceUse(models.Model):
     """One use of a per-corner, per-match allowance (R9). ``seq`` counts uses 1..limit."""
 
@@ -283,7 +292,7 @@ class AllowanceUse(models.Model):
         TACTICAL_TIMEOUT = "tactical_timeout", _("Tactical timeout")
         EMERGENCY_REPAIR = "emergency_repair", _("Emergency repair")
 
-    LIMITS = {Kind.MANUAL_RESET: 2, Kind.TACTICAL_TIMEOUT: 2, Kind.EMERGENCY_REPAIR: 1}
+    LIMITS = dict(ALLOWANCE_LIMITS)  # keyed by Kind values (TextChoices equal their strings)
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="allowances",
                               verbose_name=_("match"))
@@ -306,12 +315,14 @@ class AllowanceUse(models.Model):
                                     violation_error_message=_("R9: this allowance is already used.")),
             choices_check("corner", Corner, "allowance_corner_valid"),
             models.CheckConstraint(
-                condition=(Q(kind="manual_reset") & Q(seq__gte=1, seq__lte=2))
-                | (Q(kind="tactical_timeout") & Q(seq__gte=1, seq__lte=2))
-                | (Q(kind="emergency_repair") & Q(seq=1)),
+                condition=functools.reduce(operator.or_, (
+                    Q(kind=kind, seq__gte=1, seq__lte=limit) for kind, limit in ALLOWANCE_LIMITS.items())),
                 name="allowance_within_limit",
-                violation_error_message=_("R9: per corner per match, at most 2 manual resets, "
-                                          "2 tactical timeouts and 1 emergency repair.")),
+                violation_error_message=format_lazy(
+                    _("R9: per corner per match, at most {resets} manual resets, {timeouts} tactical "
+                      "timeouts and {repairs} emergency repair."),
+                    resets=ALLOWANCE_LIMITS["manual_reset"], timeouts=ALLOWANCE_LIMITS["tactical_timeout"],
+                    repairs=ALLOWANCE_LIMITS["emergency_repair"])),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import choices_check
+from .base import choices_check, validate_one_line
 
 
 def validate_time_zone(value: str) -> None:
@@ -29,21 +29,38 @@ class SeasonPhase(models.TextChoices):
     FINISHED = "finished", _("Finished")
 
 
+MAX_REST_MINUTES = 7 * 24 * 60
+
+
 class Season(models.Model):
     Phase = SeasonPhase
 
     # Phases move only forward, one step at a time (see services.season).
     PHASE_ORDER = [p.value for p in Phase]
 
+    # The settings an organizer may change, and the phase from which each is locked: what the
+    # services already used (the schedule, the bracket) must not change under the matches they
+    # made. services.season_update enforces it; the admin form only shows it.
+    SETTINGS_LOCKED_FROM = {
+        "name": None, "name_zh": None,
+        "time_zone": Phase.GROUP_STAGE, "starts_on": Phase.GROUP_STAGE,
+        "best_of": Phase.GROUP_STAGE, "round_minutes": Phase.GROUP_STAGE,
+        "day_start": Phase.KNOCKOUT, "rings": Phase.KNOCKOUT, "slot_minutes": Phase.KNOCKOUT,
+        "min_rest_minutes": Phase.KNOCKOUT, "third_place_match": Phase.KNOCKOUT,
+        "slug": Phase.FINISHED, "city": Phase.FINISHED, "venue": Phase.FINISHED,
+    }
+
     slug = models.SlugField(_("slug"), unique=True)
-    name = models.CharField(_("name"), max_length=120)
-    name_zh = models.CharField(_("Chinese name"), max_length=120, blank=True)
-    city = models.CharField(_("city"), max_length=80)
-    venue = models.CharField(_("venue"), max_length=160)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_one_line])
+    name_zh = models.CharField(_("Chinese name"), max_length=120, blank=True,
+                               validators=[validate_one_line])
+    city = models.CharField(_("city"), max_length=80, validators=[validate_one_line])
+    venue = models.CharField(_("venue"), max_length=160, validators=[validate_one_line])
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
     starts_on = models.DateField(_("first match day"))
     day_start = models.TimeField(_("first fight of a day"), default="14:00")
     rings = models.CharField(_("rings"), max_length=120, default="Ring 1,Ring 2",
+                             validators=[validate_one_line],
                              help_text=_("Comma-separated ring names."))
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices,
                              default=Phase.REGISTRATION)
@@ -74,8 +91,10 @@ class Season(models.Model):
             models.CheckConstraint(condition=models.Q(best_of__in=[1, 3, 5, 7]),
                                    name="season_best_of_odd",
                                    violation_error_message=_("A match is best of 1, 3, 5 or 7 rounds (R8).")),
-            models.CheckConstraint(condition=models.Q(min_rest_minutes__lte=7 * 24 * 60),
-                                   name="season_min_rest_sane"),
+            models.CheckConstraint(
+                condition=models.Q(min_rest_minutes__lte=MAX_REST_MINUTES), name="season_min_rest_sane",
+                violation_error_message=_("The minimum rest between fights is at most 7 days "
+                                          "(10080 minutes).")),
         ]
 
     def __str__(self) -> str:
@@ -83,6 +102,13 @@ class Season(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("public:season", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        rings = self.ring_list
+        if not rings:
+            raise ValidationError({"rings": _("Name at least one ring.")})
+        if len({r.casefold() for r in rings}) != len(rings):
+            raise ValidationError({"rings": _("Each ring needs its own name.")})
 
     @property
     def rounds_to_win(self) -> int:
@@ -106,6 +132,19 @@ class Season(models.Model):
     def is_finished(self) -> bool:
         return self.phase == self.Phase.FINISHED
 
+    def draw_has_run(self) -> bool:
+        """The group draw has run (R1, R3, R10): the 16 and their robots are fixed from here."""
+        return self.draw_seed is not None or self.is_past(self.Phase.DRAW)
+
+    def locked_settings(self) -> list[str]:
+        """The settings that can no longer change in the season's phase (SETTINGS_LOCKED_FROM)."""
+        return [name for name, phase in self.SETTINGS_LOCKED_FROM.items()
+                if phase is not None and self.phase_index() >= self.phase_index(phase)]
+
+
+def validate_currency(value: str) -> None:
+    if len(value) != 3 or not value.isalpha() or not value.isupper() or not value.isascii():
+        raise ValidationError(_("Write the currency as its three-letter ISO code, e.g. CNY."))
 
 
 class Reward(models.Model):
@@ -124,7 +163,8 @@ class Reward(models.Model):
     description = models.CharField(_("description"), max_length=200)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2,
                                 validators=[MinValueValidator(Decimal("0"))])
-    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    currency = models.CharField(_("currency"), max_length=3, default="CNY",
+                                validators=[validate_currency])
 
     class Meta:
         ordering = ["season", "place"]

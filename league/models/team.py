@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import choices_check
+from .base import choices_check, validate_one_line
 from .season import Group, Season
 
 
@@ -23,9 +23,9 @@ class Team(models.Model):
     Kind = TeamKind
 
     slug = models.SlugField(_("slug"), unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=120)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=120)
-    organization = models.CharField(_("organization"), max_length=160)
+    name_en = models.CharField(_("name (English)"), max_length=120, validators=[validate_one_line])
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120, validators=[validate_one_line])
+    organization = models.CharField(_("organization"), max_length=160, validators=[validate_one_line])
     registration_number = models.CharField(
         _("legal registration number"), max_length=64,
         help_text=_("Only legally registered organizations enter (R2)."))
@@ -111,6 +111,15 @@ class Entry(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.Status(self.status)]
+
+    def roster_open(self) -> bool:
+        """The roster changes until auditions close; then it is locked for the main event (R2)."""
+        return not self.season.is_past(Season.Phase.AUDITIONS)
+
+    def robots_open(self) -> bool:
+        """Robots are registered (or removed) before the draw, by a team still in the running (R3)."""
+        return not self.season.draw_has_run() and self.status not in (
+            Entry.Status.AUDITION_REJECTED, Entry.Status.WITHDRAWN)
 
 
 class MemberRole(models.TextChoices):

@@ -2,6 +2,8 @@
 
 Each is keyword-only, runs in one transaction, locks what it changes, checks the
 rules of ../shared/DOMAIN.md and raises RuleViolation naming the rule it enforces.
+Each takes ``actor``, the user who acts (required; the league's own hand is
+``common.system_actor()``), and records it in the audit trail.
 """
 from .entries import (
                       entry_apply,
@@ -36,11 +38,14 @@ from .season import (
                       pots_seed,
                       referees_assign,
                       referees_assign_round_robin,
+                      reward_set,
                       season_auditions_close,
                       season_create,
                       season_finish,
                       season_registration_close,
+                      season_update,
 )
+from .teams import team_create, team_update
 
 __all__ = [
     "RoundInput", "active_robot", "allowance_use", "battery_swap_report", "bracket_advance",
@@ -50,5 +55,6 @@ __all__ = [
     "match_call", "match_move", "match_start", "ring_call_next", "ring_delay",
     "member_add", "member_remove", "pots_seed", "referees_assign",
     "referees_assign_round_robin", "robot_register", "robot_remove", "robot_replace", "round_record",
-    "season_auditions_close", "season_create", "season_finish", "season_registration_close",
+    "reward_set", "season_auditions_close", "season_create", "season_finish",
+    "season_registration_close", "season_update", "team_create", "team_update",
 ]

@@ -18,7 +18,7 @@ from ..errors import NotAllowed, RuleViolation
 from ..models import AllowanceUse, Corner, Match, Season
 from ..models.clock import ClockEvent, ClockSettings
 from ..rules import clock as rules
-from .common import audit, bump, require_organizer
+from .common import audit, bump, is_system, person, require_actor, require_organizer
 from .matches import allowance_use
 
 ALLOWANCE_OF = {rules.TIMEOUT: AllowanceUse.Kind.TACTICAL_TIMEOUT,
@@ -54,9 +54,10 @@ def current_state(match: Match, *, at_ms: int | None = None) -> tuple[int, rules
 
 def _lock_live(match: Match, actor) -> Match:
     """Lock the match row (no version change) and check who and when (R7, R17)."""
+    require_actor(actor)
     current = (Match.objects.select_for_update(of=("self",)).select_related("season")
                .get(pk=match.pk))
-    if actor is not None and not current.referees.filter(pk=actor.pk).exists():
+    if not is_system(actor) and not current.referees.filter(pk=actor.pk).exists():
         raise NotAllowed("R7", _("Only a referee assigned to this match may run its clock."))
     if current.status != Match.Status.LIVE:
         raise RuleViolation("R17", _("The clock runs only while the match is live; it is %(status)s.")
@@ -71,7 +72,7 @@ def _append(match: Match, *, number: int, kind: str, actor, at, countdown: str =
     event = ClockEvent.objects.create(
         match=match, seq=last + 1, round_number=number, kind=kind, countdown=countdown,
         corner=corner, length_ms=length_ms, ref=ref, allowance=allowance, at=at,
-        actor=actor if getattr(actor, "pk", None) else None)
+        actor=person(actor))
     audit(actor=actor, action=f"clock_{kind}", obj=match,
           to_state=f"R{number}:{kind}{':' + countdown if countdown else ''}"
                    f"{':' + corner if corner else ''}",

@@ -6,7 +6,15 @@ from django.utils.translation import gettext as _
 
 from ..errors import RuleViolation
 from ..models import Entry, Robot, Season, Team, TeamMember
-from .common import audit, bump, lock_season, require_organizer, require_phase, save_checked
+from .common import (
+    audit,
+    bump,
+    lock_season,
+    require_actor,
+    require_organizer,
+    require_phase,
+    save_checked,
+)
 
 FIELD_SIZE = 16  # R1
 
@@ -29,8 +37,9 @@ def _move(entry: Entry, status: str, *, actor, reason: str, rule: str | None) ->
     return entry
 
 
-def entry_apply(*, season: Season, team: Team, actor=None) -> Entry:
+def entry_apply(*, season: Season, team: Team, actor) -> Entry:
     """A team applies to a season (R2: once per season, legally registered organizations only)."""
+    require_actor(actor)
     with transaction.atomic():
         season = lock_season(season)
         require_phase(season, Season.Phase.REGISTRATION, rule="R2", doing=_("Applying"))
@@ -46,7 +55,7 @@ def entry_apply(*, season: Season, team: Team, actor=None) -> Entry:
         return entry
 
 
-def entry_audition(*, entry: Entry, passed: bool, reason: str = "", actor=None) -> Entry:
+def entry_audition(*, entry: Entry, passed: bool, reason: str = "", actor) -> Entry:
     """Record an audition: passed or rejected (rejection needs a reason)."""
     require_organizer(actor)
     with transaction.atomic():
@@ -58,7 +67,7 @@ def entry_audition(*, entry: Entry, passed: bool, reason: str = "", actor=None) 
         return _move(entry, status, actor=actor, reason=reason, rule=None)
 
 
-def entry_qualify(*, entry: Entry, actor=None) -> Entry:
+def entry_qualify(*, entry: Entry, actor) -> Entry:
     """Qualify a team for the main event (R1: at most 16; R2: a roster of 3-10)."""
     require_organizer(actor)
     with transaction.atomic():
@@ -77,12 +86,13 @@ def entry_qualify(*, entry: Entry, actor=None) -> Entry:
         return _move(entry, Entry.Status.QUALIFIED, actor=actor, reason="", rule="R1")
 
 
-def entry_withdraw(*, entry: Entry, reason: str, actor=None) -> Entry:
+def entry_withdraw(*, entry: Entry, reason: str, actor) -> Entry:
     """Withdraw before the draw; after it a team that stops forfeits its matches (R1)."""
+    require_actor(actor)
     with transaction.atomic():
         season = lock_season(entry.season)
         entry = _lock_entry(entry)
-        if season.draw_seed is not None or season.is_past(Season.Phase.DRAW):
+        if season.draw_has_run():
             raise RuleViolation("R1", _("The draw has run: the 16 are fixed. A team that stops now "
                                         "forfeits its matches."))
         if not reason.strip():
@@ -98,12 +108,13 @@ def _check_roster_size(entry: Entry) -> None:
 
 
 def _require_roster_open(entry: Entry) -> None:
-    if entry.season.is_past(Season.Phase.AUDITIONS):
+    if not entry.roster_open():
         raise RuleViolation("R2", _("The roster is locked for the main event."))
 
 
-def member_add(*, entry: Entry, name: str, role: str, actor=None) -> TeamMember:
+def member_add(*, entry: Entry, name: str, role: str, actor) -> TeamMember:
     """Add a member to a team's roster in a season (R2: at most 10, locked for the main event)."""
+    require_actor(actor)
     with transaction.atomic():
         entry = _lock_entry(entry)
         _require_roster_open(entry)
@@ -116,7 +127,8 @@ def member_add(*, entry: Entry, name: str, role: str, actor=None) -> TeamMember:
         return member
 
 
-def member_remove(*, member: TeamMember, actor=None) -> None:
+def member_remove(*, member: TeamMember, actor) -> None:
+    require_actor(actor)
     with transaction.atomic():
         entry = _lock_entry(member.entry)
         _require_roster_open(entry)
@@ -130,12 +142,13 @@ def member_remove(*, member: TeamMember, actor=None) -> None:
 
 
 def robot_register(*, entry: Entry, role: str, serial: str, name: str,
-                   model: str = Robot.DEFAULT_MODEL, actor=None) -> Robot:
+                   model: str = Robot.DEFAULT_MODEL, actor) -> Robot:
     """Register the primary or the backup robot before the draw (R3)."""
+    require_actor(actor)
     with transaction.atomic():
         season = lock_season(entry.season)
         entry = _lock_entry(entry)
-        if season.draw_seed is not None or season.is_past(Season.Phase.DRAW):
+        if season.draw_has_run():
             raise RuleViolation("R3", _("Robots are registered before the draw."))
         if entry.status in (Entry.Status.AUDITION_REJECTED, Entry.Status.WITHDRAWN):
             raise RuleViolation("R3", _("%(team)s is %(status)s and registers no robots.") % {
@@ -158,12 +171,13 @@ def robot_register(*, entry: Entry, role: str, serial: str, name: str,
         return robot
 
 
-def robot_remove(*, robot: Robot, actor=None) -> None:
+def robot_remove(*, robot: Robot, actor) -> None:
     """Remove a robot registered by mistake (a mistyped serial), before the draw only (R3)."""
+    require_actor(actor)
     with transaction.atomic():
         season = lock_season(robot.entry.season)
         robot = Robot.objects.select_for_update().select_related("entry__team").get(pk=robot.pk)
-        if season.draw_seed is not None or season.is_past(Season.Phase.DRAW):
+        if season.draw_has_run():
             raise RuleViolation("R3", _("After the draw a team's robots are fixed; a broken robot "
                                         "goes through a failure report."))
         audit(actor=actor, action="robot_removed", obj=robot, season=season, from_state=robot.role,

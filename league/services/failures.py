@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from .. import roles
 from ..errors import NotAllowed, RuleViolation
 from ..models import Entry, FailureReport, Match, Replacement, Robot, Season
-from .common import audit, bump, require_head_referee
+from .common import audit, bump, is_system, require_actor, require_head_referee
 
 
 def failure_report_file(*, entry: Entry, robot: Robot, description: str, irreversible: bool,
                         match: Match | None = None, actor) -> FailureReport:
     """A referee reports a robot failure; it goes to the panel's queue (R4)."""
-    if actor is None or not roles.is_referee(actor):
+    require_actor(actor)
+    if not is_system(actor) and not roles.is_referee(actor):
         raise NotAllowed("R4", _("Only a referee files a failure report."))
     with transaction.atomic():
         robot = Robot.objects.select_for_update().select_related("entry__season").get(pk=robot.pk)
@@ -48,8 +49,6 @@ def failure_report_decide(*, report: FailureReport, approve: bool, note: str = "
                           actor) -> FailureReport:
     """The panel decides (four eyes: never the referee who filed it). An approved irreversible
     failure of the primary retires it and records the replacement by the backup (R4, R5)."""
-    if actor is None:
-        raise NotAllowed("R4", _("A head referee decides failure reports."))
     require_head_referee(actor)
     with transaction.atomic():
         report = (FailureReport.objects.select_for_update()

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 
 from ..models.clock import IdempotentPost
+from .common import require_actor
 
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
@@ -34,30 +35,31 @@ def clean_key(raw: str | None) -> str | None:
     return raw if KEY_RE.match(raw) else None
 
 
-def applied(*, user, key: str | None) -> IdempotentPost | None:
-    if not key or not getattr(user, "pk", None):
+def applied(*, actor, key: str | None) -> IdempotentPost | None:
+    if not key or not getattr(actor, "pk", None):
         return None
-    return IdempotentPost.objects.filter(user_id=user.pk, key=key).first()
+    return IdempotentPost.objects.filter(user_id=actor.pk, key=key).first()
 
 
-def post_once(*, user, key: str | None, path: str, perform: Callable[[], str]) -> str:
-    """Run ``perform`` (a service call returning the notice) once per (user, key).
+def post_once(*, actor, key: str | None, path: str, perform: Callable[[], str]) -> str:
+    """Run ``perform`` (a service call returning the notice) once per (actor, key).
 
     Raises AlreadyApplied with the stored answer when the key was used before (or by a racing
     copy that committed first); anything ``perform`` raises passes through, nothing stored."""
-    if not key or not getattr(user, "pk", None):
+    require_actor(actor)
+    if not key:
         return perform()
-    stored = applied(user=user, key=key)
+    stored = applied(actor=actor, key=key)
     if stored is not None:
         raise AlreadyApplied(stored)
     try:
         with transaction.atomic():
             notice = perform()
-            IdempotentPost.objects.create(user_id=user.pk, key=key, path=path[:200],
+            IdempotentPost.objects.create(user_id=actor.pk, key=key, path=path[:200],
                                           notice=str(notice)[:1000])
             return notice
     except IntegrityError:
-        stored = applied(user=user, key=key)
+        stored = applied(actor=actor, key=key)
         if stored is None:
             raise
         raise AlreadyApplied(stored) from None

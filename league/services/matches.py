@@ -16,23 +16,23 @@ from django.utils.translation import gettext as _
 from ..errors import MatchConflict, NotAllowed, RuleViolation
 from ..models import AllowanceUse, Corner, Match, Replacement, Robot, Round, Season
 from ..models.match import Method
-from .common import audit, bump, require_head_referee
+from .common import audit, bump, is_system, person, require_actor, require_head_referee
 
 LIVE_PHASES = (Season.Phase.GROUP_STAGE, Season.Phase.KNOCKOUT)
 
 
-_SYSTEM = object()
+_ANY_RUNNER = object()
 
 
-def _claim(match: Match, expected_version: int | None, runner=_SYSTEM) -> Match:
+def _claim(match: Match, expected_version: int | None, runner=_ANY_RUNNER) -> Match:
     """Lock the match and take the next version; refuse a stale form.
 
-    With ``runner`` (the acting user, or None for the system) it is checked first that they may
-    run the match (R7), so an outsider hears "not allowed" rather than "changed".
+    With ``runner`` (the acting user) it is checked first that they may run the match (R7), so
+    an outsider hears "not allowed" rather than "changed".
     """
     current = (Match.objects.select_for_update(of=("self",))
                .select_related("season", "red__team", "blue__team").get(pk=match.pk))
-    if runner is not _SYSTEM:
+    if runner is not _ANY_RUNNER:
         _require_runner(current, runner)
     if expected_version is not None and current.version != expected_version:
         raise MatchConflict(_("This match changed on another device (now %(state)s). Your change "
@@ -49,8 +49,9 @@ def _claim(match: Match, expected_version: int | None, runner=_SYSTEM) -> Match:
 
 
 def _require_runner(match: Match, actor) -> None:
-    """R7: only a referee assigned to the match runs it (actor None: system import/shell)."""
-    if actor is None:
+    """R7: only a referee assigned to the match runs it (or the system: imports, the demo)."""
+    require_actor(actor)
+    if is_system(actor):
         return
     if not match.referees.filter(pk=actor.pk).exists():
         raise NotAllowed("R7", _("Only a referee assigned to this match may run it."))
@@ -62,6 +63,19 @@ def _require_status(match: Match, *statuses: str, doing: str) -> None:
             "doing": doing, "status": match.get_status_display()})
 
 
+def _require_move(match: Match, to: str, *, doing: str) -> None:
+    """R7: a match moves only along Match.TRANSITIONS."""
+    if not match.can_move_to(to):
+        raise RuleViolation("R7", _("%(doing)s is not possible: the match is %(status)s.") % {
+            "doing": doing, "status": match.get_status_display()})
+
+
+def normalize_seal(seal: str | None) -> str:
+    """A battery seal number as written on the seal: case and surrounding spaces do not count
+    (R6: "bs-1" and "BS-1" are the same seal)."""
+    return (seal or "").strip().upper()
+
+
 def active_robot(entry) -> Robot | None:
     """The robot a team fights with: its primary, or the backup once replaced (R4, R5)."""
     replaced = Replacement.objects.filter(entry_id=entry.pk).exists()
@@ -70,13 +84,13 @@ def active_robot(entry) -> Robot | None:
 
 
 def match_check_in(*, match: Match, red_robot: Robot, blue_robot: Robot, red_seal: str,
-                   blue_seal: str, expected_version: int | None = None, actor=None) -> Match:
+                   blue_seal: str, expected_version: int | None = None, actor) -> Match:
     """Record each corner's robot and battery seal (R5, R6). May be redone until the start."""
     with transaction.atomic():
         match = _claim(match, expected_version, runner=actor)
         if match.season.phase not in LIVE_PHASES:
             raise RuleViolation("R7", _("Matches run in the group stage and the knockout."))
-        _require_status(match, Match.Status.SCHEDULED, Match.Status.CHECKED_IN, doing=_("Check-in"))
+        _require_move(match, Match.Status.CHECKED_IN, doing=_("Check-in"))
         if not (match.red_id and match.blue_id):
             raise RuleViolation("R14", _("Both corners must be known before check-in."))
         seals = {}
@@ -95,7 +109,7 @@ def match_check_in(*, match: Match, red_robot: Robot, blue_robot: Robot, red_sea
                 raise RuleViolation("R4", _("%(team)s fights with %(robot)s: the backup enters only "
                                             "after an approved replacement.")
                                     % {"team": entry.team, "robot": expected or "?"})
-            seal = (seal or "").strip()
+            seal = normalize_seal(seal)
             if not seal or len(seal) > 32:
                 raise RuleViolation("R6", _("Record the %(corner)s corner's battery seal number "
                                             "(1-32 characters).") % {"corner": Corner(corner).label.lower()})
@@ -116,11 +130,11 @@ def match_check_in(*, match: Match, red_robot: Robot, blue_robot: Robot, red_sea
         return match
 
 
-def match_start(*, match: Match, expected_version: int | None = None, actor=None) -> Match:
+def match_start(*, match: Match, expected_version: int | None = None, actor) -> Match:
     """Start the fight: robots and battery seals are locked until it ends (R6)."""
     with transaction.atomic():
         match = _claim(match, expected_version, runner=actor)
-        _require_status(match, Match.Status.CHECKED_IN, doing=_("Starting"))
+        _require_move(match, Match.Status.LIVE, doing=_("Starting"))
         for robot in Robot.objects.filter(pk__in=[match.red_robot_id, match.blue_robot_id]):
             if robot.status == Robot.Status.FAILED:
                 raise RuleViolation("R5", _("%(robot)s failed after check-in and never fights again: "
@@ -172,7 +186,7 @@ def _validate_round(number: int, data: RoundInput, best_of: int) -> None:
 
 
 def round_record(*, match: Match, number: int, data: RoundInput,
-                 expected_version: int | None = None, actor=None) -> Match:
+                 expected_version: int | None = None, actor) -> Match:
     """Record a round; the match ends by itself when a corner has won enough rounds (R8)."""
     with transaction.atomic():
         match = _claim(match, expected_version, runner=actor)
@@ -181,7 +195,7 @@ def round_record(*, match: Match, number: int, data: RoundInput,
         if number != done + 1:
             raise RuleViolation("R8", _("The next round to record is round %(n)d.") % {"n": done + 1})
         _validate_round(number, data, match.season.best_of)
-        rnd = Round.objects.create(match=match, number=number, recorded_by=_user(actor),
+        rnd = Round.objects.create(match=match, number=number, recorded_by=person(actor),
                                    **data.__dict__)
         setattr(match, f"{data.winner}_rounds", getattr(match, f"{data.winner}_rounds") + 1)
         fields = ["red_rounds", "blue_rounds"]
@@ -195,12 +209,11 @@ def round_record(*, match: Match, number: int, data: RoundInput,
         return match
 
 
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
-
-
 def _finish(match: Match, *, winner_corner: str | None, method: str, actor, note: str = "",
             status: str = Match.Status.FINISHED) -> None:
+    if not match.can_move_to(status):  # the callers checked; the table has the last word (R7)
+        raise RuleViolation("R7", _("A %(now)s match cannot become %(new)s.") % {
+            "now": match.get_status_display(), "new": Match.Status(status).label})
     before = match.status
     match.status = status
     match.winner = match.entry_of(winner_corner) if winner_corner else None
@@ -212,11 +225,11 @@ def _finish(match: Match, *, winner_corner: str | None, method: str, actor, note
     audit(actor=actor, action="match_finished", obj=match, from_state=before, to_state=status,
           reason=note, data={"winner": match.winner.team.slug if match.winner else None,
                              "method": method})
-    bracket_advance(match=match)
+    bracket_advance(match=match, actor=actor)
 
 
 def allowance_use(*, match: Match, corner: str, kind: str, expected_version: int | None = None,
-                  actor=None) -> AllowanceUse:
+                  actor) -> AllowanceUse:
     """Count a manual reset, tactical timeout or emergency repair; refuse past the limit (R9)."""
     with transaction.atomic():
         match = _claim(match, expected_version, runner=actor)
@@ -238,14 +251,14 @@ def allowance_use(*, match: Match, corner: str, kind: str, expected_version: int
                                              "other": Corner(Corner.other(corner)).label.lower()})
         use = AllowanceUse.objects.create(match=match, corner=corner, kind=kind, seq=used + 1,
                                           round_number=match.rounds.count() + 1,
-                                          recorded_by=_user(actor))
+                                          recorded_by=person(actor))
         audit(actor=actor, action="allowance_used", obj=match, to_state=f"{corner}:{kind}#{used + 1}")
         bump(match.season_id)
         return use
 
 
 def battery_swap_report(*, match: Match, corner: str, confirmed: bool,
-                        expected_version: int | None = None, actor=None) -> Match:
+                        expected_version: int | None = None, actor) -> Match:
     """A battery swap during a match disqualifies that corner (R6)."""
     with transaction.atomic():
         match = _claim(match, expected_version, runner=actor)
@@ -264,12 +277,11 @@ def battery_swap_report(*, match: Match, corner: str, confirmed: bool,
 
 
 def match_forfeit(*, match: Match, corners: list[str], reason: str,
-                  expected_version: int | None = None, actor=None) -> Match:
+                  expected_version: int | None = None, actor) -> Match:
     """One corner forfeits (the other wins), or both do: a loss for both in the group (R12)."""
     with transaction.atomic():
         match = _claim(match, expected_version, runner=actor)
-        _require_status(match, Match.Status.SCHEDULED, Match.Status.CHECKED_IN, Match.Status.LIVE,
-                        doing=_("A forfeit"))
+        _require_move(match, Match.Status.FORFEITED, doing=_("A forfeit"))
         corners = sorted(set(corners))
         if not corners or any(c not in Corner.values for c in corners):
             raise RuleViolation("R8", _("Choose the corner that forfeits."))
@@ -289,14 +301,14 @@ def match_forfeit(*, match: Match, corners: list[str], reason: str,
         return match
 
 
-def match_sign_off(*, match: Match, expected_version: int | None = None, actor=None) -> Match:
+def match_sign_off(*, match: Match, expected_version: int | None = None, actor) -> Match:
     """The referee signs the result."""
     with transaction.atomic():
         match = _claim(match, expected_version, runner=actor)
         _require_status(match, *Match.DONE, doing=_("Signing off"))
         if match.signed_off_at:
             raise RuleViolation(None, _("The result is already signed."))
-        match.signed_off_by = _user(actor)
+        match.signed_off_by = person(actor)
         match.signed_off_at = timezone.now()
         match.save(update_fields=["signed_off_by", "signed_off_at"])
         audit(actor=actor, action="match_signed_off", obj=match, to_state="signed")
@@ -304,8 +316,9 @@ def match_sign_off(*, match: Match, expected_version: int | None = None, actor=N
         return match
 
 
-def bracket_advance(*, match: Match) -> None:
-    """Send the winner (and from a semifinal the loser) to the slots this match feeds (R14)."""
+def bracket_advance(*, match: Match, actor) -> None:
+    """Send the winner (and from a semifinal the loser) to the slots this match feeds (R14).
+    Called inside the service that finished or corrected ``match``, in its transaction."""
     for target_id, corner, entry_id in ((match.winner_to_id, match.winner_to_corner, match.winner_id),
                                         (match.loser_to_id, match.loser_to_corner, match.loser_id)):
         if target_id is None or entry_id is None:
@@ -318,12 +331,12 @@ def bracket_advance(*, match: Match) -> None:
                 "slot": target.slot})
         Match.objects.filter(pk=target.pk).update(**{f"{corner}_id": entry_id},
                                                   version=F("version") + 1)
-        audit(actor=None, action="bracket_advanced", obj=target, season=match.season,
+        audit(actor=actor, action="bracket_advanced", obj=target, season=match.season,
               to_state=f"{corner}:{entry_id}", data={"from": match.slot})
 
 
 def match_result_correct(*, match: Match, rounds: list[RoundInput], reason: str,
-                         expected_version: int | None = None, actor=None) -> Match:
+                         expected_version: int | None = None, actor) -> Match:
     """A head referee corrects a finished result with a reason (R7); a change of winner is
     refused once a match it feeds has started (R14)."""
     require_head_referee(actor)
@@ -356,13 +369,13 @@ def match_result_correct(*, match: Match, rounds: list[RoundInput], reason: str,
                                                  "match feeds, has started.") % {"slot": target.slot})
         match.rounds.all().delete()
         for number, data in enumerate(rounds, start=1):
-            Round.objects.create(match=match, number=number, recorded_by=_user(actor), **data.__dict__)
+            Round.objects.create(match=match, number=number, recorded_by=person(actor), **data.__dict__)
         match.red_rounds, match.blue_rounds = won[Corner.RED], won[Corner.BLUE]
         match.winner_id = new_winner
         match.method = rounds[-1].method
         match.save(update_fields=["red_rounds", "blue_rounds", "winner", "method"])
         audit(actor=actor, action="result_corrected", obj=match, reason=reason,
               from_state=str(old["winner"]), to_state=str(new_winner), data={"before": old})
-        bracket_advance(match=match)
+        bracket_advance(match=match, actor=actor)
         bump(match.season_id)
         return match

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from .. import roles
 from ..errors import NotAllowed, RuleViolation
-from .common import audit, is_system, require_organizer, save_checked
+from .common import audit, is_system, require_actor, require_organizer, save_checked
 
 # What an organizer may change on an account; a superuser may also change SUPERUSER_FIELDS.
 FIELDS = ("username", "first_name", "last_name", "email", "is_active")
@@ -173,6 +173,7 @@ def staff_password_changed(*, user, actor) -> None:
 
 def staff_delete(*, user, actor) -> None:
     """Delete an account (a superuser's act: the organizer role holds no delete permission)."""
+    require_actor(actor)
     if not _is_superuser(actor):
         raise NotAllowed("R7", _("Only a superuser may delete an account."))
     with transaction.atomic():

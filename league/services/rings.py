@@ -25,7 +25,7 @@ from ..models.match import MAX_DELAY_MINUTES
 from ..rules import bracket as bracket_rules
 from ..rules.schedule import schedule_violations, third_place_before_final
 from ..selectors.rings import _is_now, match_minutes
-from .common import audit, bump, is_system, lock_season, require_organizer, require_phase
+from .common import audit, bump, is_system, lock_season, require_actor, require_organizer, require_phase
 
 __all__ = ["MAX_DELAY_STEP_MINUTES", "match_call", "match_move", "ring_call_next", "ring_delay"]
 
@@ -38,7 +38,8 @@ RUNNING = (Season.Phase.GROUP_STAGE, Season.Phase.KNOCKOUT)
 
 
 def _require_caller(actor) -> None:
-    if actor is None or is_system(actor):
+    require_actor(actor)
+    if is_system(actor):
         return
     if not (roles.is_organizer(actor) or roles.is_head_referee(actor)):
         raise NotAllowed("R7", _("Only an organizer or a head referee may call a match."))
@@ -84,7 +85,7 @@ def _call(season: Season, match: Match, matches: list[Match], actor) -> Match:
     return match
 
 
-def match_call(*, match: Match, actor=None) -> Match:
+def match_call(*, match: Match, actor) -> Match:
     """Call ``match`` to its ring (organizer or head referee): it becomes the ring's "now"."""
     _require_caller(actor)
     with transaction.atomic():
@@ -96,7 +97,7 @@ def match_call(*, match: Match, actor=None) -> Match:
         return _call(season, current, matches, actor)
 
 
-def ring_call_next(*, season: Season, ring: str, actor=None) -> Match:
+def ring_call_next(*, season: Season, ring: str, actor) -> Match:
     """Call the match on deck of ``ring``: the first one not over, in planned order."""
     _require_caller(actor)
     with transaction.atomic():
@@ -194,7 +195,7 @@ def _require_movable(match: Match) -> None:
 
 
 def ring_delay(*, season: Season, ring: str, minutes: int, from_match: Match | None = None,
-               reason: str = "", actor=None) -> list[Match]:
+               reason: str = "", actor) -> list[Match]:
     """Delay ``ring`` by ``minutes`` from ``from_match`` on (default: the first match of the
     ring not called yet): that match and every later one of the same day on the ring, not
     called yet, start later. The next match day keeps its times. The scheduled times stay as
@@ -245,7 +246,7 @@ def ring_delay(*, season: Season, ring: str, minutes: int, from_match: Match | N
 
 
 def match_move(*, match: Match, to: dt.datetime, ring: str | None = None, reason: str = "",
-               actor=None) -> Match:
+               actor) -> Match:
     """Move one match to another time (and ring): its new scheduled time, with no delay."""
     require_organizer(actor)
     if not isinstance(to, dt.datetime) or timezone.is_naive(to):

@@ -33,19 +33,90 @@ DEFAULT_REWARDS = {
 }
 
 
-def season_create(*, actor=None, with_default_rewards: bool = True, **fields) -> Season:
+def _require_settings(fields: dict) -> None:
+    unknown = sorted(set(fields) - set(Season.SETTINGS_LOCKED_FROM))
+    if unknown:
+        raise RuleViolation(None, _("Not a season setting: %(names)s.") % {"names": ", ".join(unknown)})
+
+
+def _normalized_settings(fields: dict) -> dict:
+    fields = dict(fields)
+    if isinstance(fields.get("rings"), str):
+        fields["rings"] = ",".join(r.strip() for r in fields["rings"].split(",") if r.strip())
+    for name in ("name", "name_zh", "city", "venue", "slug"):
+        if isinstance(fields.get(name), str):
+            fields[name] = fields[name].strip()
+    return fields
+
+
+def season_create(*, actor, with_default_rewards: bool = True, **fields) -> Season:
     """Create a season in registration, with the default reward of each place (R15)."""
     require_organizer(actor)
+    _require_settings(fields)
     with transaction.atomic():
-        season = Season(**fields)
+        season = Season(**_normalized_settings(fields))
         season.phase = Season.Phase.REGISTRATION
         save_checked(season)
         if with_default_rewards:
             for place, (description, value, currency) in DEFAULT_REWARDS.items():
-                Reward.objects.create(season=season, place=place, description=description,
-                                      value=value, currency=currency)
+                save_checked(Reward(season=season, place=place, description=description,
+                                    value=value, currency=currency))
         audit(actor=actor, action="season_created", obj=season, to_state=season.phase)
         return season
+
+
+def season_update(*, season: Season, actor, **changes) -> Season:
+    """Change a season's settings; each is locked from the phase Season.SETTINGS_LOCKED_FROM
+    names, so what the schedule and the bracket were made with never changes under them."""
+    require_organizer(actor)
+    _require_settings(changes)
+    with transaction.atomic():
+        season = lock_season(season)
+        changes = _normalized_settings(changes)
+        changed = {name: value for name, value in changes.items() if getattr(season, name) != value}
+        locked = sorted(set(changed) & set(season.locked_settings()))
+        if locked:
+            raise RuleViolation(None, _("In the phase %(phase)s these settings no longer change: "
+                                        "%(names)s.") % {
+                "phase": season.get_phase_display(),
+                "names": ", ".join(str(Season._meta.get_field(n).verbose_name) for n in locked)})
+        if not changed:
+            return season
+        before = {name: str(getattr(season, name)) for name in changed}
+        for name, value in changed.items():
+            setattr(season, name, value)
+        save_checked(season)
+        audit(actor=actor, action="season_settings_changed", obj=season,
+              data={name: [before[name], str(getattr(season, name))] for name in changed})
+        bump(season)  # the public pages show the season's settings
+        return season
+
+
+def reward_set(*, season: Season, place: int, description: str, value: Decimal, currency: str,
+               actor) -> Reward:
+    """Set what a place earns (R16), until the season finishes: the placings then keep a copy."""
+    from ..money import money
+
+    require_organizer(actor)
+    with transaction.atomic():
+        season = lock_season(season)
+        if season.is_finished:
+            raise RuleViolation("R16", _("The season is finished: its rewards were copied into the "
+                                         "placings and no longer change."))
+        if place not in Reward.Place.values:
+            raise RuleViolation("R15", _("Rewards go to places 1-4 and 5-8 (the last 8)."))
+        reward = Reward.objects.select_for_update().filter(season=season, place=place).first()
+        old = (money(reward.value, reward.currency), reward.description) if reward else ("", "")
+        reward = reward or Reward(season=season, place=place)
+        reward.description = description.strip()
+        reward.value = value
+        reward.currency = (currency or "").strip().upper()
+        save_checked(reward)
+        audit(actor=actor, action="reward_set", obj=reward, season=season, from_state=old[0],
+              to_state=money(reward.value, reward.currency),
+              reason="" if old[1] == reward.description else reward.description)
+        bump(season)
+        return reward
 
 
 def _advance_phase(season: Season, to: str, *, actor, reason: str = "", data=None) -> Season:
@@ -60,7 +131,7 @@ def _advance_phase(season: Season, to: str, *, actor, reason: str = "", data=Non
     return season
 
 
-def season_registration_close(*, season: Season, actor=None) -> Season:
+def season_registration_close(*, season: Season, actor) -> Season:
     require_organizer(actor)
     with transaction.atomic():
         season = lock_season(season)
@@ -74,7 +145,7 @@ def qualified_entries(season: Season):
     return season.entries.filter(status=Entry.Status.QUALIFIED)
 
 
-def season_auditions_close(*, season: Season, actor=None) -> Season:
+def season_auditions_close(*, season: Season, actor) -> Season:
     """Close auditions: exactly 16 qualified (R1), each with a roster (R2) and two robots (R3)."""
     require_organizer(actor)
     with transaction.atomic():
@@ -93,7 +164,7 @@ def season_auditions_close(*, season: Season, actor=None) -> Season:
         return _advance_phase(season, Season.Phase.DRAW, actor=actor)
 
 
-def pots_seed(*, season: Season, order: list[int] | None = None, actor=None) -> list[Entry]:
+def pots_seed(*, season: Season, order: list[int] | None = None, actor) -> list[Entry]:
     """Seed the 16 and fill the pots: seeds 1-4 in pot 1, 5-8 in pot 2, ... (R10).
 
     ``order`` lists the qualified entries' ids from seed 1 to 16; without it the
@@ -103,7 +174,7 @@ def pots_seed(*, season: Season, order: list[int] | None = None, actor=None) -> 
     with transaction.atomic():
         season = lock_season(season)
         require_phase(season, Season.Phase.DRAW, rule="R10", doing=_("Seeding the pots"))
-        if season.draw_seed is not None:
+        if season.draw_has_run():
             raise RuleViolation("R10", _("The draw has run; the pots are final."))
         entries = {e.pk: e for e in qualified_entries(season).select_for_update()}
         if order is None:
@@ -127,14 +198,14 @@ def pots_seed(*, season: Season, order: list[int] | None = None, actor=None) -> 
         return seeded
 
 
-def draw_run(*, season: Season, seed: int | None = None, actor=None) -> dict[str, list[Entry]]:
+def draw_run(*, season: Season, seed: int | None = None, actor) -> dict[str, list[Entry]]:
     """The group draw (R10): one team of each pot per group, countries and organizations kept
     apart where possible, reproducible from the stored seed."""
     require_organizer(actor)
     with transaction.atomic():
         season = lock_season(season)
         require_phase(season, Season.Phase.DRAW, rule="R10", doing=_("The draw"))
-        if season.draw_seed is not None:
+        if season.draw_has_run():
             raise RuleViolation("R10", _("The draw has already run (seed %(seed)d).") % {
                 "seed": season.draw_seed})
         entries = list(qualified_entries(season).select_related("team"))
@@ -171,13 +242,13 @@ def _local(season: Season, day: dt.date, at: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, at, tzinfo=season.tz)
 
 
-def group_schedule_generate(*, season: Season, actor=None) -> list[Match]:
+def group_schedule_generate(*, season: Season, actor) -> list[Match]:
     """Single round robin in each group: 6 matches on 3 days, rest respected (R11)."""
     require_organizer(actor)
     with transaction.atomic():
         season = lock_season(season)
         require_phase(season, Season.Phase.DRAW, rule="R11", doing=_("Generating the schedule"))
-        if season.draw_seed is None:
+        if not season.draw_has_run():
             raise RuleViolation("R10", _("Run the draw before the schedule."))
         if season.matches.exists():
             raise RuleViolation("R11", _("The group schedule already exists."))
@@ -222,7 +293,7 @@ def check_group_schedule(season: Season, matches: list[Match]) -> None:
         raise RuleViolation(None, "; ".join(problems))
 
 
-def referees_assign(*, match: Match, referees, actor=None) -> Match:
+def referees_assign(*, match: Match, referees, actor) -> Match:
     """Assign the referees who may run a match (R7)."""
     require_organizer(actor)
     referees = list(referees)
@@ -243,7 +314,7 @@ def referees_assign(*, match: Match, referees, actor=None) -> Match:
         return match
 
 
-def referees_assign_round_robin(*, season: Season, actor=None) -> int:
+def referees_assign_round_robin(*, season: Season, actor) -> int:
     """Assign every unassigned match of the season to the referees in turn (organizer helper)."""
     referees = list(get_user_model().objects.filter(
         groups__name__in=[roles.REFEREE, roles.HEAD_REFEREE], is_active=True).distinct()
@@ -258,7 +329,7 @@ def referees_assign_round_robin(*, season: Season, actor=None) -> int:
     return count
 
 
-def lots_record(*, group: Group, order: list[int], actor=None) -> None:
+def lots_record(*, group: Group, order: list[int], actor) -> None:
     """The organizer's drawing of lots among teams level on every other criterion (R12)."""
     from ..selectors import group_standings
 
@@ -279,7 +350,7 @@ def lots_record(*, group: Group, order: list[int], actor=None) -> None:
         bump(season)
 
 
-def knockout_start(*, season: Season, seed: int | None = None, actor=None) -> list[Match]:
+def knockout_start(*, season: Season, seed: int | None = None, actor) -> list[Match]:
     """Close the group stage, draw the quarterfinal crossings (R13) and lay out the bracket."""
     from ..selectors import group_standings
 
@@ -339,7 +410,7 @@ def _create_bracket(season: Season, pairs) -> list[Match]:
     return list(season.matches.exclude(stage=Match.Stage.GROUP).order_by("scheduled_at", "ring"))
 
 
-def season_finish(*, season: Season, actor=None) -> list[Placing]:
+def season_finish(*, season: Season, actor) -> list[Placing]:
     """Places and rewards from the bracket, never typed in (R15, R16)."""
     require_organizer(actor)
     with transaction.atomic():

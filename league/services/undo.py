@@ -17,7 +17,7 @@ from ..models import AllowanceUse, Corner, Match, Round
 from ..models.clock import ClockEvent
 from ..models.match import Method
 from ..rules import clock as clock_rules
-from .common import audit, bump
+from .common import audit, bump, is_system, person
 from .matches import _claim
 
 
@@ -46,7 +46,7 @@ def entry_undo(*, match: Match, reason: str, actor, expected_version: int | None
         entry = last_entry(match)
         if entry is None:
             raise RuleViolation("R8", _("There is no round or allowance to undo in this match."))
-        if actor is not None and entry.recorded_by_id not in (None, actor.pk):
+        if not is_system(actor) and entry.recorded_by_id not in (None, actor.pk):
             raise RuleViolation("R7", _("The last entry was made by %(who)s: only they can undo it.")
                                 % {"who": entry.recorded_by.get_username()})
         if isinstance(entry, Round):
@@ -108,7 +108,7 @@ def _undo_allowance(match: Match, use: AllowanceUse, *, actor, reason: str) -> s
             ClockEvent.objects.create(match=match, seq=last.seq + 1,
                                       round_number=event.round_number, kind=clock_rules.END,
                                       ref=event.seq, at=timezone.now(),
-                                      actor=actor if getattr(actor, "pk", None) else None)
+                                      actor=person(actor))
     data = {"corner": use.corner, "kind": use.kind, "seq": use.seq, "round": use.round_number}
     use.delete()
     audit(actor=actor, action="entry_undone", obj=match, to_state=f"-{use.corner}:{use.kind}",

@@ -3,7 +3,6 @@ venue's time zone (public.js adds the viewer's), R12 tie-break labels, money."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
@@ -11,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from league.datefmt import date_format
-from league.models import Entry, Team
+from league.models import AllowanceUse, Entry, Team
+from league.money import money
 
 register = template.Library()
 
@@ -25,6 +25,12 @@ CRITERIA = {
     "discipline": gettext_lazy("Fewer fouls and manual resets"),
     "lots": gettext_lazy("Drawing of lots"),
 }
+
+
+@register.filter
+def allowance_limit(kind: str) -> int:
+    """R9: how many uses of this allowance a corner has per match (AllowanceUse.LIMITS)."""
+    return AllowanceUse.LIMITS[kind]
 
 
 def _team(obj) -> Team | None:
@@ -77,12 +83,7 @@ def criterion(value: str | None) -> str:
     return str(CRITERIA.get(value or "", "")) if value else ""
 
 
-@register.filter
-def money(value: Decimal | None, currency: str = "") -> str:
-    if value is None:
-        return ""
-    amount = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
-    return f"{currency} {amount}".strip()
+register.filter("money", money)
 
 
 @register.filter

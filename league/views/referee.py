@@ -427,7 +427,7 @@ def action_view(name: str) -> Callable:
         else:
             form = action.form(data=request.POST, match=target)
         key = _idempotency_key(request)
-        done = idempotency.applied(user=user, key=key)
+        done = idempotency.applied(actor=user, key=key)
         if done is not None:
             return _applied_response(request, pk=pk, notice=done.notice, redirect_to="referee:match")
         if not form.is_valid():
@@ -439,13 +439,13 @@ def action_view(name: str) -> Callable:
                 return _card_response(request, card or match_card(pk=pk, user=user),
                                       bound={name: form}, confirm=preview)
         try:
-            notice = idempotency.post_once(user=user, key=key, path=request.path,
+            notice = idempotency.post_once(actor=user, key=key, path=request.path,
                                            perform=lambda: action.perform(target, form, user))
         except idempotency.AlreadyApplied as exc:
             return _applied_response(request, pk=pk, notice=exc.stored.notice,
                                      redirect_to="referee:match")
         except MatchConflict:
-            done = idempotency.applied(user=user, key=key)
+            done = idempotency.applied(actor=user, key=key)
             if done is not None:  # a copy of this very post won the race: it is applied
                 return _applied_response(request, pk=pk, notice=done.notice,
                                          redirect_to="referee:match")
@@ -502,7 +502,7 @@ def failures(request: HttpRequest) -> HttpResponse:
 def failure_decide(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(FailureReport.objects.select_related("robot", "entry__team"), pk=pk)
     key = _idempotency_key(request)
-    done = idempotency.applied(user=request.user, key=key)
+    done = idempotency.applied(actor=request.user, key=key)
     if done is not None:
         return _applied_response(request, pk=0, notice=done.notice, redirect_to="referee:failures")
     form = forms.DecisionForm(request.POST, report=report)
@@ -517,7 +517,7 @@ def failure_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return _decision_notice(outcome["report"])
 
     try:
-        notice = idempotency.post_once(user=request.user, key=key, path=request.path,
+        notice = idempotency.post_once(actor=request.user, key=key, path=request.path,
                                        perform=perform)
     except idempotency.AlreadyApplied as exc:
         return _applied_response(request, pk=0, notice=exc.stored.notice,

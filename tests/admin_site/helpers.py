@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from league import services
 from league.models import Corner, Entry, Match, Season
+from league.services.common import system_actor
 from tests import factories
 
 
@@ -29,11 +30,11 @@ def auditions_season(*, applicants: int = 17, passed: int = 17, qualify: int = 1
     """A season in its auditions: ``passed`` auditions passed, the first ``qualify`` qualified."""
     season = factories.SeasonFactory()
     entries = [factories.apply_team(season, factories.catalogue_team(i), i) for i in range(applicants)]
-    services.season_registration_close(season=season)
+    services.season_registration_close(season=season, actor=system_actor())
     for entry in entries[:passed]:
-        services.entry_audition(entry=entry, passed=True)
+        services.entry_audition(entry=entry, passed=True, actor=system_actor())
     for entry in entries[:qualify]:
-        services.entry_qualify(entry=entry)
+        services.entry_qualify(entry=entry, actor=system_actor())
     season.refresh_from_db()
     return season
 
@@ -47,7 +48,8 @@ def play_group_stage(season: Season, *, tie_group: str | None = None) -> None:
     matches = season.matches.filter(stage=Match.Stage.GROUP).select_related("red", "blue", "group")
     for match in matches.order_by("scheduled_at", "ring"):
         if match.group.name == tie_group:
-            services.match_forfeit(match=match, corners=["red", "blue"], reason="Both robots failed")
+            services.match_forfeit(match=match, corners=["red", "blue"], reason="Both robots failed",
+                                   actor=system_actor())
         else:
             factories.play_match(match, winner=Corner.RED if match.red.pot < match.blue.pot else Corner.BLUE)
     season.refresh_from_db()
@@ -55,7 +57,7 @@ def play_group_stage(season: Season, *, tie_group: str | None = None) -> None:
 
 def group_stage_season(*, played: bool = True, tie_group: str | None = None) -> Season:
     season = factories.season_at("drawn")
-    services.group_schedule_generate(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
     if played:
         play_group_stage(season, tie_group=tie_group)
     season.refresh_from_db()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from league import roles, services
 from league.models import AuditEvent, Entry, FailureReport, Match, Robot
+from league.services.common import system_actor
 from tests import factories
 
 from .helpers import auditions_season, group_stage_season, season_at
@@ -80,7 +81,7 @@ def match_form(**data):
 
 def test_r7_referees_of_a_match_are_assigned_through_the_service(org, organizer, people):
     season = factories.season_at("drawn")
-    services.group_schedule_generate(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
     org.force_login(organizer)
     match = season.matches.first()
     response = org.post(reverse("admin:league_match_change", args=[match.pk]),
@@ -93,7 +94,7 @@ def test_r7_referees_of_a_match_are_assigned_through_the_service(org, organizer,
 
 def test_r7_only_referees_can_be_chosen(org, people):
     season = factories.season_at("drawn")
-    services.group_schedule_generate(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
     match = season.matches.first()
     response = org.post(reverse("admin:league_match_change", args=[match.pk]),
                         match_form(referees=[people["organizer"].pk]))

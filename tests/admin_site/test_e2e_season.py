@@ -159,7 +159,7 @@ def test_organizer_runs_a_whole_season_in_the_admin(live_server, browser_context
     expect(page.get_by_role("heading", name=re.compile("8 teams rewarded"))).to_be_visible()
     expect(page.locator(".league-placings tbody tr")).to_have_count(8)
     expect(page.locator(".league-belt")).to_contain_text("Pure-gold championship belt")
-    expect(page.locator(".league-belt")).to_contain_text("RMB 10,000,000")
+    expect(page.locator(".league-belt")).to_contain_text("CNY 10,000,000")
     screenshot(page, "admin-13-rewards")
     assert Placing.objects.filter(season=season).count() == 8
 

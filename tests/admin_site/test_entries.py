@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from league import services
 from league.models import AuditEvent, Entry, Robot, Season, TeamMember
+from league.services.common import system_actor
 from tests import factories
 
 from .helpers import auditions_season, messages_of
@@ -140,10 +141,10 @@ def test_r1_a_17th_team_is_refused_naming_r1(org):
 
 def test_r2_qualify_refused_with_a_short_roster(org):
     season = factories.SeasonFactory()
-    entry = services.entry_apply(season=season, team=factories.catalogue_team(0))
-    services.member_add(entry=entry, name="Li Wei", role="operator")
-    services.season_registration_close(season=season)
-    services.entry_audition(entry=entry, passed=True)
+    entry = services.entry_apply(season=season, team=factories.catalogue_team(0), actor=system_actor())
+    services.member_add(entry=entry, name="Li Wei", role="operator", actor=system_actor())
+    services.season_registration_close(season=season, actor=system_actor())
+    services.entry_audition(entry=entry, passed=True, actor=system_actor())
     response = act(org, "qualify", [entry])
     assert any("R2: A team has 3-10 members" in m for m in messages_of(response))
 
@@ -179,7 +180,7 @@ def test_adding_an_application_goes_through_entry_apply(org, organizer):
 def test_r2_a_team_applies_once(org):
     season = factories.SeasonFactory()
     team = factories.catalogue_team(3)
-    services.entry_apply(season=season, team=team)
+    services.entry_apply(season=season, team=team, actor=system_actor())
     response = org.post(reverse("admin:league_entry_add"), {"season": season.pk, "team": team.pk})
     assert response.status_code == 200
     assert "R2:" in response.content.decode()
@@ -215,7 +216,7 @@ def inline_data(entry, *, members=(), robots=(), delete_members=()):
 
 def test_r3_robots_are_registered_through_the_service(org, organizer):
     season = factories.SeasonFactory()
-    entry = services.entry_apply(season=season, team=factories.catalogue_team(0))
+    entry = services.entry_apply(season=season, team=factories.catalogue_team(0), actor=system_actor())
     data = inline_data(entry, members=[("Li Wei", "operator"), ("Chen Jing", "coach"), ("Mei Lin", "coach")],
                        robots=[("primary", "T800-A1", "Thunder"), ("backup", "T800-A2", "Thunder II")])
     response = org.post(entry_page(entry), data)
@@ -231,7 +232,7 @@ def test_r3_a_serial_of_another_team_is_refused_on_its_row(org):
     season = factories.SeasonFactory()
     other = factories.apply_team(season, factories.catalogue_team(1), 1)
     taken = other.robots.get(role="primary").serial
-    entry = services.entry_apply(season=season, team=factories.catalogue_team(0))
+    entry = services.entry_apply(season=season, team=factories.catalogue_team(0), actor=system_actor())
     response = org.post(entry_page(entry), inline_data(entry, robots=[("primary", taken, "Copycat")]))
     assert response.status_code == 200
     assert f"R3: Serial {taken} is already registered to {other.team}" in response.content.decode()
@@ -240,8 +241,8 @@ def test_r3_a_serial_of_another_team_is_refused_on_its_row(org):
 
 def test_r3_a_second_primary_is_refused(org):
     season = factories.SeasonFactory()
-    entry = services.entry_apply(season=season, team=factories.catalogue_team(0))
-    services.robot_register(entry=entry, role="primary", serial="T800-X1", name="One")
+    entry = services.entry_apply(season=season, team=factories.catalogue_team(0), actor=system_actor())
+    services.robot_register(entry=entry, role="primary", serial="T800-X1", name="One", actor=system_actor())
     response = org.post(entry_page(entry), inline_data(entry, robots=[("primary", "T800-X2", "Two")]))
     assert response.status_code == 200
     assert "R3:" in response.content.decode()
@@ -261,9 +262,9 @@ def test_r3_no_robot_after_the_draw(org):
 
 def test_r2_removing_a_member_goes_through_the_service_and_the_11th_is_refused(org, organizer):
     season = factories.SeasonFactory()
-    entry = services.entry_apply(season=season, team=factories.catalogue_team(0))
+    entry = services.entry_apply(season=season, team=factories.catalogue_team(0), actor=system_actor())
     for i in range(10):
-        services.member_add(entry=entry, name=f"Member {i}", role="technical_staff")
+        services.member_add(entry=entry, name=f"Member {i}", role="technical_staff", actor=system_actor())
     response = org.post(entry_page(entry), inline_data(entry, members=[("Eleventh", "coach")]))
     assert response.status_code == 200 and "R2: A team has at most 10 members." in response.content.decode()
     assert entry.members.count() == 10
@@ -289,8 +290,8 @@ def test_r2_the_roster_is_locked_for_the_main_event(org):
 
 def test_existing_members_cannot_be_edited_in_place(org):
     season = factories.SeasonFactory()
-    entry = services.entry_apply(season=season, team=factories.catalogue_team(0))
-    member = services.member_add(entry=entry, name="Li Wei", role="operator")
+    entry = services.entry_apply(season=season, team=factories.catalogue_team(0), actor=system_actor())
+    member = services.member_add(entry=entry, name="Li Wei", role="operator", actor=system_actor())
     data = inline_data(entry)
     data["members-0-name"] = "Somebody Else"
     assert org.post(entry_page(entry), data).status_code == 302

@@ -6,6 +6,7 @@ import pytest
 
 from league import services
 from league.models import AuditEvent, Entry, Match, Placing, Season
+from league.services.common import system_actor
 from tests import factories
 
 from .helpers import (
@@ -36,7 +37,7 @@ def assert_refused(response, rule: str):
 def test_close_registration_preview_saves_nothing_then_confirm_moves_to_auditions(org, organizer):
     season = factories.SeasonFactory()
     for i in range(3):
-        services.entry_apply(season=season, team=factories.catalogue_team(i))
+        services.entry_apply(season=season, team=factories.catalogue_team(i), actor=system_actor())
     events = AuditEvent.objects.count()
 
     preview = org.get(phase_url(season, "close-registration"))
@@ -118,7 +119,7 @@ def test_r10_seed_pots_refused_after_the_draw(org):
 
 def seeded_season() -> Season:
     season = factories.season_at("qualified")
-    services.pots_seed(season=season, order=[e.pk for e in qualified_entries(season)])
+    services.pots_seed(season=season, order=[e.pk for e in qualified_entries(season)], actor=system_actor())
     return season
 
 
@@ -199,7 +200,7 @@ def test_r10_schedule_refused_before_the_draw(org):
 
 def test_r7_assign_referees_gives_every_open_match_a_referee(org, people):
     season = factories.season_at("drawn")
-    services.group_schedule_generate(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
     page = org.get(phase_url(season, "assign-referees")).content.decode()
     assert "24 matches get a referee" in page
     assert not season.matches.filter(referees__isnull=False).exists()
@@ -211,7 +212,7 @@ def test_r7_assign_referees_refused_without_referees(client, db):
     organizer = factories.UserFactory(username="solo-organizer", role="organizer")
     client.force_login(organizer)
     season = factories.season_at("drawn")
-    services.group_schedule_generate(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
     assert_refused(confirm(client, season, "assign-referees"), "R7")
 
 
@@ -298,7 +299,7 @@ def test_r15_finish_assigns_places_and_shows_the_rewards_page(org):
     assert response.status_code == 302 and response.url.endswith("/rewards/")
     page = org.get(response.url).content.decode()
     assert "8 teams rewarded" in page
-    assert "Pure-gold championship belt" in page and "RMB 10,000,000" in page
+    assert "Pure-gold championship belt" in page and "CNY 10,000,000" in page
 
 
 def test_r15_finish_refused_while_the_knockout_is_on(org):

@@ -36,7 +36,7 @@ def rewards_formset(season=None, **changes):
 
 def test_r15_adding_a_season_creates_the_default_rewards_through_the_service(org, organizer):
     page = org.get(reverse("admin:league_season_add")).content.decode()
-    assert "<li><strong>Champion</strong>: Pure-gold championship belt (RMB 10,000,000)</li>" in page
+    assert "<li><strong>Champion</strong>: Pure-gold championship belt (CNY 10,000,000)</li>" in page
     response = org.post(reverse("admin:league_season_add"), SEASON_FORM)
     season = Season.objects.get(slug="shenzhen-2026")
     assert response.status_code == 302
@@ -75,7 +75,7 @@ def test_changing_settings_and_rewards_is_audited(org, organizer):
     assert settings_event.actor == organizer
     assert settings_event.data["venue"] == ["Shenzhen Bay Sports Center", "Hong Kong Coliseum"]
     reward_event = AuditEvent.objects.get(action="reward_set")
-    assert (reward_event.from_state, reward_event.to_state) == ("RMB 10,000,000", "RMB 12,000,000")
+    assert (reward_event.from_state, reward_event.to_state) == ("CNY 10,000,000", "CNY 12,000,000")
 
 
 def test_r16_a_missing_reward_can_be_added_again_and_the_currency_is_checked(org):

@@ -4,6 +4,7 @@ import pytest
 
 from league import services
 from league.models import Match
+from league.services.common import system_actor
 from tests import factories
 
 
@@ -11,8 +12,8 @@ from tests import factories
 def group_season(people):
     """A season with its group schedule made and referees assigned, nothing played."""
     season = factories.season_at("drawn")
-    services.group_schedule_generate(season=season)
-    services.referees_assign_round_robin(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
+    services.referees_assign_round_robin(season=season, actor=system_actor())
     season.refresh_from_db()
     return season
 
@@ -21,7 +22,8 @@ def group_season(people):
 def match(group_season) -> Match:
     """The first group match, with ref1 as its only referee."""
     match = group_season.matches.order_by("scheduled_at", "ring").first()
-    services.referees_assign(match=match, referees=[factories.UserFactory(username="ref1")])
+    services.referees_assign(match=match, referees=[factories.UserFactory(username="ref1")],
+                             actor=system_actor())
     return match
 
 

@@ -10,6 +10,7 @@ from league import services
 from league.errors import MatchConflict
 from league.models import AuditEvent, Match, Round
 from league.services import RoundInput
+from league.services.common import system_actor
 from tests import factories
 
 pytestmark = [
@@ -44,19 +45,22 @@ def race(n: int, work) -> list:
 
 def test_r14_two_referees_record_conflicting_deciding_rounds_one_wins_bracket_advances_once():
     season = factories.season_at("group_done")
-    services.knockout_start(season=season, seed=5)
+    services.knockout_start(season=season, seed=5, actor=system_actor())
     qf1 = season.matches.get(slot="QF1")
     services.match_check_in(match=qf1, red_robot=services.active_robot(qf1.red),
-                            blue_robot=services.active_robot(qf1.blue), red_seal="R", blue_seal="B")
-    services.match_start(match=qf1)
-    services.round_record(match=qf1, number=1, data=RoundInput(winner="red", method="ko"))
-    services.round_record(match=qf1, number=2, data=RoundInput(winner="blue", method="ko"))
+                            blue_robot=services.active_robot(qf1.blue), red_seal="R", blue_seal="B",
+                            actor=system_actor())
+    services.match_start(match=qf1, actor=system_actor())
+    services.round_record(match=qf1, number=1, data=RoundInput(winner="red", method="ko"),
+                          actor=system_actor())
+    services.round_record(match=qf1, number=2, data=RoundInput(winner="blue", method="ko"),
+                          actor=system_actor())
     version = Match.objects.get(pk=qf1.pk).version
 
     def record(i: int):
         winner = "red" if i == 0 else "blue"
         return services.round_record(match=qf1, number=3, expected_version=version,
-                                     data=RoundInput(winner=winner, method="tko"))
+                                     data=RoundInput(winner=winner, method="tko"), actor=system_actor())
 
     results = race(2, record)
     conflicts = [r for r in results if isinstance(r, MatchConflict)]
@@ -73,14 +77,15 @@ def test_r14_two_referees_record_conflicting_deciding_rounds_one_wins_bracket_ad
 
 def test_r9_twenty_parallel_allowance_posts_never_exceed_the_limit():
     season = factories.season_at("drawn")
-    services.group_schedule_generate(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
     match = season.matches.order_by("scheduled_at").first()
     services.match_check_in(match=match, red_robot=services.active_robot(match.red),
-                            blue_robot=services.active_robot(match.blue), red_seal="R", blue_seal="B")
-    services.match_start(match=match)
+                            blue_robot=services.active_robot(match.blue), red_seal="R", blue_seal="B",
+                            actor=system_actor())
+    services.match_start(match=match, actor=system_actor())
 
     def reset(i: int):  # no version: only the row lock and the constraints guard the limit
-        return services.allowance_use(match=match, corner="red", kind="manual_reset")
+        return services.allowance_use(match=match, corner="red", kind="manual_reset", actor=system_actor())
 
     results = race(20, reset)
     assert sum(1 for r in results if not isinstance(r, Exception)) == 2

@@ -8,6 +8,7 @@ from league import services
 from league.errors import MatchConflict, NotAllowed, RuleViolation
 from league.models import AllowanceUse, AuditEvent, FailureReport, Match, Replacement, Robot, Round
 from league.services import RoundInput
+from league.services.common import system_actor
 from tests import factories
 from tests.domain.helpers import refused
 
@@ -26,7 +27,7 @@ def file_failure(match, entry, referee, irreversible=True):
 
 def test_r4_four_eyes_filer_cannot_approve_own_report(live_match, people):
     head = people["head"]
-    services.referees_assign(match=live_match, referees=[head])
+    services.referees_assign(match=live_match, referees=[head], actor=system_actor())
     report = file_failure(live_match, live_match.red, head)
     with refused("R4"):
         services.failure_report_decide(report=report, approve=True, actor=head)
@@ -88,7 +89,7 @@ def test_r4_reversible_failure_approved_keeps_the_primary(live_match, people, re
 def test_r5_failed_primary_never_fights_again(group_season, people):
     m1, m2 = _two_matches_of_one_team(group_season)
     entry = m1.red if m1.red_id in (m2.red_id, m2.blue_id) else m1.blue
-    services.referees_assign(match=m1, referees=[people["ref1"]])
+    services.referees_assign(match=m1, referees=[people["ref1"]], actor=system_actor())
     failed = services.active_robot(entry)
     report = services.failure_report_file(entry=entry, robot=failed, match=m1, actor=people["ref1"],
                                           irreversible=True, description="Motor burnt")
@@ -98,10 +99,10 @@ def test_r5_failed_primary_never_fights_again(group_season, people):
     robots = {corner: failed, ("blue" if corner == "red" else "red"): other}
     with refused("R5"):
         services.match_check_in(match=m2, red_robot=robots["red"], blue_robot=robots["blue"],
-                                red_seal="A", blue_seal="B")
+                                red_seal="A", blue_seal="B", actor=system_actor())
     robots[corner] = services.active_robot(entry)
     checked = services.match_check_in(match=m2, red_robot=robots["red"], blue_robot=robots["blue"],
-                                      red_seal="A", blue_seal="B")
+                                      red_seal="A", blue_seal="B", actor=system_actor())
     assert getattr(checked, f"{corner}_robot").role == Robot.Role.BACKUP
 
 
@@ -118,7 +119,7 @@ def test_r5_robot_of_another_team_is_refused(match):
     with refused("R5"):
         services.match_check_in(match=match, red_robot=services.active_robot(match.blue),
                                 blue_robot=services.active_robot(match.blue), red_seal="A",
-                                blue_seal="B")
+                                blue_seal="B", actor=system_actor())
 
 
 def test_r4_backup_cannot_fight_without_a_replacement(match):
@@ -126,7 +127,7 @@ def test_r4_backup_cannot_fight_without_a_replacement(match):
     with refused("R4"):
         services.match_check_in(match=match, red_robot=backup,
                                 blue_robot=services.active_robot(match.blue), red_seal="A",
-                                blue_seal="B")
+                                blue_seal="B", actor=system_actor())
 
 
 def _two_matches_of_one_team(season):
@@ -316,7 +317,7 @@ def test_r9_limit_is_a_database_constraint(live_match):
 @pytest.fixture
 def knockout_season(people):
     season = factories.season_at("group_done")
-    services.knockout_start(season=season, seed=11)
+    services.knockout_start(season=season, seed=11, actor=system_actor())
     return season
 
 
@@ -338,7 +339,8 @@ def test_r14_correction_that_changes_winner_refused_once_fed_match_started(knock
     flipped = [RoundInput(winner="blue", method="ko"), RoundInput(winner="blue", method="ko")]
     sf1 = s.matches.get(slot="SF1")
     services.match_check_in(match=sf1, red_robot=services.active_robot(sf1.red),
-                            blue_robot=services.active_robot(sf1.blue), red_seal="1", blue_seal="2")
+                            blue_robot=services.active_robot(sf1.blue), red_seal="1", blue_seal="2",
+                            actor=system_actor())
     with refused("R14"):
         services.match_result_correct(match=qf1, rounds=flipped, reason="Review", actor=people["head"])
     assert Match.objects.get(pk=qf1.pk).winner_id == qf1.red_id
@@ -355,7 +357,7 @@ def test_r14_correction_before_fed_match_starts_moves_the_team(knockout_season, 
 def test_r14_knockout_double_forfeit_is_refused(knockout_season):
     with refused("R14"):
         services.match_forfeit(match=knockout_season.matches.get(slot="QF3"), corners=["red", "blue"],
-                               reason="Both robots broken")
+                               reason="Both robots broken", actor=system_actor())
 
 
 def test_r14_one_match_per_bracket_slot_in_the_database(knockout_season):

@@ -13,6 +13,7 @@ from league import services
 from league.models import Entry, Match, Placing, Reward, Season
 from league.rules.draw import DrawTeam, draw_groups
 from league.selectors import group_standings, season_standings
+from league.services.common import system_actor
 from tests import factories
 from tests.domain.helpers import refused
 
@@ -47,24 +48,24 @@ def test_r10_same_organization_kept_apart():
 def test_r10_draw_refused_before_pots_and_run_only_once():
     season = factories.season_at("qualified")
     with refused("R10"):
-        services.draw_run(season=season)
+        services.draw_run(season=season, actor=system_actor())
     services.pots_seed(season=season, order=list(
-        season.entries.filter(status="qualified").values_list("pk", flat=True)))
-    services.draw_run(season=season, seed=1)
+        season.entries.filter(status="qualified").values_list("pk", flat=True)), actor=system_actor())
+    services.draw_run(season=season, seed=1, actor=system_actor())
     with refused("R10"):
-        services.draw_run(season=season, seed=2)
+        services.draw_run(season=season, seed=2, actor=system_actor())
     with refused("R10"):
-        services.pots_seed(season=season)
+        services.pots_seed(season=season, actor=system_actor())
 
 
 def test_r10_seeding_must_list_every_qualified_team_once():
     season = factories.season_at("qualified")
     pks = list(season.entries.filter(status="qualified").values_list("pk", flat=True))
     with refused("R10"):
-        services.pots_seed(season=season, order=pks[:15])
+        services.pots_seed(season=season, order=pks[:15], actor=system_actor())
     with refused("R10"):
-        services.pots_seed(season=season, order=pks[:15] + pks[:1])
-    seeded = services.pots_seed(season=season, order=pks)
+        services.pots_seed(season=season, order=pks[:15] + pks[:1], actor=system_actor())
+    seeded = services.pots_seed(season=season, order=pks, actor=system_actor())
     assert Counter(e.pot for e in seeded) == {1: 4, 2: 4, 3: 4, 4: 4}
 
 
@@ -72,7 +73,7 @@ def test_r10_seeding_must_list_every_qualified_team_once():
 
 def test_r11_round_robin_six_matches_three_days_rest_respected(people):
     season = factories.season_at("drawn", min_rest_minutes=20 * 60)
-    services.group_schedule_generate(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
     season.refresh_from_db()
     assert season.phase == Season.Phase.GROUP_STAGE
     for group in season.groups.all():
@@ -98,7 +99,7 @@ def test_r11_schedule_that_breaks_rest_is_refused():
     from league.services.season import check_group_schedule
 
     season = factories.season_at("drawn")
-    services.group_schedule_generate(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
     matches = list(season.matches.order_by("scheduled_at"))
     first = matches[0]
     later = next(m for m in matches if m.day == 2 and first.red_id in (m.red_id, m.blue_id))
@@ -110,7 +111,7 @@ def test_r11_schedule_that_breaks_rest_is_refused():
 def test_r11_schedule_needs_the_draw_first():
     season = factories.season_at("qualified")
     with refused("R10"):
-        services.group_schedule_generate(season=season)
+        services.group_schedule_generate(season=season, actor=system_actor())
 
 
 # --- R12: standings ---------------------------------------------------------------------------------------
@@ -129,10 +130,11 @@ def test_r12_standings_points_and_tie_rule_shown():
 
 def test_r12_double_forfeit_is_a_loss_for_both(people):
     season = factories.season_at("drawn")
-    services.group_schedule_generate(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
     group = season.groups.get(name="A")
     match = group.matches.order_by("scheduled_at").first()
-    services.match_forfeit(match=match, corners=["red", "blue"], reason="Neither robot passed inspection")
+    services.match_forfeit(match=match, corners=["red", "blue"], reason="Neither robot passed inspection",
+                           actor=system_actor())
     table = group_standings(group=group)
     rows = {r.entry.pk: r for r in table.rows}
     assert rows[match.red_id].lost == rows[match.blue_id].lost == 1
@@ -141,11 +143,12 @@ def test_r12_double_forfeit_is_a_loss_for_both(people):
 
 def test_r12_knockout_waits_for_lots_when_all_else_is_equal(people):
     season = factories.season_at("drawn")
-    services.group_schedule_generate(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
     for m in season.matches.all():
-        services.match_forfeit(match=m, corners=["red", "blue"], reason="Storm closed the venue")
+        services.match_forfeit(match=m, corners=["red", "blue"], reason="Storm closed the venue",
+                               actor=system_actor())
     with refused("R12"):
-        services.knockout_start(season=season)
+        services.knockout_start(season=season, actor=system_actor())
     group = season.groups.get(name="A")
     tied = group_standings(group=group).lots_needed
     assert tied and len(tied[0]) == 4
@@ -158,13 +161,13 @@ def test_r12_knockout_waits_for_lots_when_all_else_is_equal(people):
     table = group_standings(group=group)
     assert not table.lots_needed
     assert table.rows[0].separated_by == "lots"
-    assert services.knockout_start(season=season, seed=3)
+    assert services.knockout_start(season=season, seed=3, actor=system_actor())
 
 
 def test_r12_knockout_needs_every_group_match_finished():
     season = factories.season_at("group_stage")
     with refused("R12"):
-        services.knockout_start(season=season)
+        services.knockout_start(season=season, actor=system_actor())
 
 
 # --- R13: the quarterfinal draw ----------------------------------------------------------------------------
@@ -172,7 +175,7 @@ def test_r12_knockout_needs_every_group_match_finished():
 def test_r13_crossings_winner_red_other_group_opposite_halves():
     season = factories.season_at("group_done")
     tables = {t.group.name: t for t in season_standings(season=season)}
-    services.knockout_start(season=season, seed=77)
+    services.knockout_start(season=season, seed=77, actor=system_actor())
     winners = {t.rows[0].entry.pk: name for name, t in tables.items()}
     runners = {t.rows[1].entry.pk: name for name, t in tables.items()}
     half = {}
@@ -221,7 +224,7 @@ def test_r15_without_third_place_match_both_semifinal_losers_are_third():
 def test_r15_season_finishes_only_when_the_bracket_is_over():
     season = factories.season_at("knockout")
     with refused("R15"):
-        services.season_finish(season=season)
+        services.season_finish(season=season, actor=system_actor())
     assert not Placing.objects.filter(season=season).exists()
 
 
@@ -238,7 +241,7 @@ def test_r16_rewards_come_from_the_season_setting_not_typed_in():
                                                          value=Decimal("88000"), currency="HKD")
     for slot in ("SF1", "SF2", "3P", "F"):
         factories.play_match(season.matches.get(slot=slot), winner="red")
-    services.season_finish(season=season)
+    services.season_finish(season=season, actor=system_actor())
     fifth = Placing.objects.filter(season=season, place=5)
     assert {(p.reward_description, p.reward_value, p.reward_currency) for p in fifth} == {
         ("Robot care kit", Decimal("88000.00"), "HKD")}
@@ -250,7 +253,7 @@ def test_r16_finish_refused_while_a_place_has_no_reward():
         factories.play_match(season.matches.get(slot=slot), winner="blue")
     Reward.objects.filter(season=season, place=4).delete()
     with refused("R16"):
-        services.season_finish(season=season)
+        services.season_finish(season=season, actor=system_actor())
 
 
 # --- The whole season through the services ---------------------------------------------------------------
@@ -324,5 +327,5 @@ def test_r11_schedule_with_duplicate_rings_is_refused_not_a_crash():
     Season.objects.filter(pk=season.pk).update(rings="Ring 1,Ring 1")
     season.refresh_from_db()
     with refused("R11"):
-        services.group_schedule_generate(season=season)
+        services.group_schedule_generate(season=season, actor=system_actor())
     assert not season.matches.exists()

@@ -34,6 +34,7 @@ from league.models import (
     TeamMember,
 )
 from league.services import RoundInput
+from league.services.common import system_actor
 from tests import factories
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -187,8 +188,8 @@ def rich_season() -> Season:
     rng = random.Random(7)
     season = factories.season_at("drawn", seed=2026, slug="rich-season")
     people = factories.staff()
-    services.group_schedule_generate(season=season)
-    services.referees_assign_round_robin(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
+    services.referees_assign_round_robin(season=season, actor=system_actor())
     heads = [people["head"], people["head2"]]
     group_a = list(season.groups.get(name="A").entries.order_by("pot").values_list("pk", flat=True))
     t1, t2, t3, t4 = group_a
@@ -246,8 +247,8 @@ def rich_season() -> Season:
         else:
             factories.play_match(match, winner=rng.choice(["red", "blue"]), actor=ref, rng=rng)
     factories._draw_any_lots(season, rng, people["organizer"])
-    services.knockout_start(season=season, seed=5)
-    services.referees_assign_round_robin(season=season)
+    services.knockout_start(season=season, seed=5, actor=system_actor())
+    services.referees_assign_round_robin(season=season, actor=system_actor())
     qf = {m.slot: m for m in season.matches.filter(stage=Match.Stage.QUARTERFINAL)}
     ref = qf["QF1"].referees.get()
     factories.play_match(qf["QF1"], winner="blue", actor=ref, rng=rng)
@@ -256,6 +257,6 @@ def rich_season() -> Season:
     _fight(qf["QF2"], [_won("red")], actor=ref, allowances=[("blue", AllowanceUse.Kind.TACTICAL_TIMEOUT)])
     services.match_check_in(match=qf["QF3"], red_robot=services.active_robot(qf["QF3"].red),
                             blue_robot=services.active_robot(qf["QF3"].blue), red_seal="Q3R",
-                            blue_seal="Q3B")
+                            blue_seal="Q3B", actor=system_actor())
     season.refresh_from_db()
     return season

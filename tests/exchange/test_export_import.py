@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from league.exchange import FORMAT, VERSION, dumps, export_season, import_season, season_document
 from league.exchange.format import dt_in
 from league.models import AuditEvent, Entry, FailureReport, Match, Replacement, Robot, Season, Team
+from league.services.common import SYSTEM_USERNAME
 from tests import factories
 
 from .conftest import (
@@ -54,6 +55,8 @@ def test_finished_season_round_trips_byte_identical_through_the_commands(finishe
     assert season.placings.count() == 8
     # The referees the file names were created, in their roles, with no usable password.
     users = {u.username: u for u in get_user_model().objects.prefetch_related("groups")}
+    system = users.pop(SYSTEM_USERNAME)  # the import acts as the league's system actor (issue 8)
+    assert not system.is_active and not system.has_usable_password()
     assert set(users) == {u["username"] for u in finished_doc["users"]}
     for row in finished_doc["users"]:
         assert sorted(g.name for g in users[row["username"]].groups.all()) == row["roles"]

@@ -10,6 +10,7 @@ from django.db import transaction
 from league import services
 from league.http_cache import _STAMPS
 from league.models import FailureReport, Match, Season
+from league.services.common import system_actor
 from tests import factories
 
 
@@ -50,7 +51,7 @@ def finish(season: Season, seed: int = 7) -> Season:
         match = season.matches.filter(slot=slot).first()
         if match is not None and not match.is_done:
             factories.play_random(match, rng)
-    services.season_finish(season=season)
+    services.season_finish(season=season, actor=system_actor())
     season.refresh_from_db()
     return season
 

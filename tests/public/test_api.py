@@ -12,6 +12,7 @@ from referencing.jsonschema import DRAFT202012
 
 from league import openapi, services
 from league.models import Entry, Placing
+from league.services.common import system_actor
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -111,10 +112,11 @@ def test_feed_validates_early_in_a_season(client, state):
 def test_feed_validates_with_a_live_match_and_a_replacement(client, knockout):
     sf1 = knockout.matches.get(slot="SF1")
     services.match_check_in(match=sf1, red_robot=services.active_robot(sf1.red),
-                            blue_robot=services.active_robot(sf1.blue), red_seal="X1", blue_seal="X2")
-    services.match_start(match=sf1)
+                            blue_robot=services.active_robot(sf1.blue), red_seal="X1", blue_seal="X2",
+                            actor=system_actor())
+    services.match_start(match=sf1, actor=system_actor())
     services.round_record(match=sf1, number=1, data=services.RoundInput(
-        winner="red", method="points", red_points=12, blue_points=4))
+        winner="red", method="points", red_points=12, blue_points=4), actor=system_actor())
     bodies = check_feed(client, knockout, "SF1", sf1.red.team.slug)
     match = bodies["/api/v1/seasons/{slug}/matches/{slot}/"]
     assert match["status"] == "live" and match["red"]["rounds_won"] == 1

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.urls import reverse
 
 from league import roles, services
+from league.services.common import system_actor
 from league.views.public import POLL_SECONDS
 from tests import factories
 from tests.public.conftest import finish, knockout_with_replacement
@@ -36,10 +37,10 @@ def _live(season, slot="SF1"):
     match = season.matches.get(slot=slot)
     services.match_check_in(match=match, red_robot=services.active_robot(match.red),
                             blue_robot=services.active_robot(match.blue), red_seal="HK-R1",
-                            blue_seal="HK-B1")
-    services.match_start(match=match)
+                            blue_seal="HK-B1", actor=system_actor())
+    services.match_start(match=match, actor=system_actor())
     services.round_record(match=match, number=1, data=services.RoundInput(
-        winner="red", method="ko", red_points=21, blue_points=9, blue_knockdowns=1))
+        winner="red", method="ko", red_points=21, blue_points=9, blue_knockdowns=1), actor=system_actor())
     match.refresh_from_db()
     return match
 

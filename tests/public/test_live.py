@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from league import http_cache, services
 from league.models import Season
-from league.services.common import bump
+from league.services.common import bump, system_actor
 from league.views import public as views
 from tests import factories
 
@@ -160,10 +160,11 @@ def test_overlay_and_match_fragments_follow_the_match(client, knockout):
     overlay = reverse("public:overlay_live", args=[knockout.slug, "SF1"])
     before = {u: _poll(client, u) for u in (live, overlay)}
     services.match_check_in(match=sf1, red_robot=services.active_robot(sf1.red),
-                            blue_robot=services.active_robot(sf1.blue), red_seal="R-9", blue_seal="B-9")
-    services.match_start(match=sf1)
+                            blue_robot=services.active_robot(sf1.blue), red_seal="R-9", blue_seal="B-9",
+                            actor=system_actor())
+    services.match_start(match=sf1, actor=system_actor())
     services.round_record(match=sf1, number=1, data=services.RoundInput(
-        winner="blue", method="ko", red_points=5, blue_points=20, red_knockdowns=2))
+        winner="blue", method="ko", red_points=5, blue_points=20, red_knockdowns=2), actor=system_actor())
     for url, old in before.items():
         new = _poll(client, url, old["ETag"])
         assert new.status_code == 200

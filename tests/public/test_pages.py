@@ -12,6 +12,7 @@ from django.urls import reverse
 from league import services
 from league.models import Entry, Match, Placing, Replacement, Reward
 from league.selectors import public as read
+from league.services.common import system_actor
 from league.templatetags.league_public import CRITERIA
 from tests import factories
 
@@ -148,8 +149,9 @@ def test_season_home_shows_live_next_and_latest(client, knockout):
     from league import services
 
     services.match_check_in(match=sf1, red_robot=services.active_robot(sf1.red),
-                            blue_robot=services.active_robot(sf1.blue), red_seal="A", blue_seal="B")
-    services.match_start(match=sf1)
+                            blue_robot=services.active_robot(sf1.blue), red_seal="A", blue_seal="B",
+                            actor=system_actor())
+    services.match_start(match=sf1, actor=system_actor())
     html = page(client, "public:season", knockout.slug)
     live = re.search(r'<section class="panel panel-live".*?</section>', html, re.S).group(0)
     assert "SF1" in live and sf1.red.team.name_zh in live
@@ -165,7 +167,7 @@ def test_next_matches_are_in_the_venue_time_zone(client, db):
     season = factories.season_at("drawn", time_zone="America/New_York", city="New York")
     from league import services
 
-    services.group_schedule_generate(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
     first = season.matches.order_by("scheduled_at").first()
     local = first.scheduled_at.astimezone(season.tz)
     html = page(client, "public:season", season.slug)
@@ -209,11 +211,12 @@ def test_r8_r9_match_page_counts_rounds_knockdowns_and_allowances(client, knocko
 
     sf1 = knockout.matches.get(slot="SF1")
     services.match_check_in(match=sf1, red_robot=services.active_robot(sf1.red),
-                            blue_robot=services.active_robot(sf1.blue), red_seal="A1", blue_seal="B1")
-    services.match_start(match=sf1)
-    services.allowance_use(match=sf1, corner="red", kind="manual_reset")
+                            blue_robot=services.active_robot(sf1.blue), red_seal="A1", blue_seal="B1",
+                            actor=system_actor())
+    services.match_start(match=sf1, actor=system_actor())
+    services.allowance_use(match=sf1, corner="red", kind="manual_reset", actor=system_actor())
     services.round_record(match=sf1, number=1, data=services.RoundInput(
-        winner="blue", method="ko", red_points=3, blue_points=22, red_knockdowns=2))
+        winner="blue", method="ko", red_points=3, blue_points=22, red_knockdowns=2), actor=system_actor())
     html = page(client, "public:match", knockout.slug, "SF1")
     assert "Round 2 of 3" in html
     assert re.search(r'<span class="r">0</span>.*?<span class="b">1</span>', html, re.S)
@@ -228,9 +231,9 @@ def test_r2_team_page_spans_seasons_in_both_scripts(client, finished):
     later = factories.season_at("registration", slug="later", name="Later season")
     later_entry = factories.apply_team(later, entry.team, 0)
     assert "Later season" not in page(client, "public:team", entry.team.slug)  # applied: private
-    services.season_registration_close(season=later)
-    services.entry_audition(entry=later_entry, passed=True)
-    services.entry_qualify(entry=later_entry)
+    services.season_registration_close(season=later, actor=system_actor())
+    services.entry_audition(entry=later_entry, passed=True, actor=system_actor())
+    services.entry_qualify(entry=later_entry, actor=system_actor())
     html = page(client, "public:team", entry.team.slug)
     assert entry.team.name_en in html and entry.team.name_zh in html
     assert "Later season" in html and finished.name in html

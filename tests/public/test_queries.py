@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from league import services
 from league.models import Entry, Match, Season
+from league.services.common import system_actor
 from tests import factories
 from tests.public.conftest import finish, knockout_with_replacement
 from tests.public.history import build_history
@@ -60,8 +61,8 @@ def _league(state: str, seasons: int):
         sf2 = season.matches.get(slot=slot)
         services.match_check_in(match=sf2, red_robot=services.active_robot(sf2.red),
                                 blue_robot=services.active_robot(sf2.blue), red_seal="L1",
-                                blue_seal="L2")
-        services.match_start(match=sf2)
+                                blue_seal="L2", actor=system_actor())
+        services.match_start(match=sf2, actor=system_actor())
         assert season.matches.filter(status=Match.Status.LIVE).count() == 1
     if seasons > 1:
         source = season if state == "finished" else finish(knockout_with_replacement(slug="old"))

@@ -14,13 +14,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_changed_pages_at_375_and_1280(asgi_server, browser_context, screenshot):
     from league import services
+    from league.services.common import system_actor
 
     season = factories.season_at("knockout")
     sf1 = season.matches.get(slot="SF1")
     services.match_check_in(match=sf1, red_robot=services.active_robot(sf1.red),
                             blue_robot=services.active_robot(sf1.blue), red_seal="B1",
-                            blue_seal="B2")
-    services.match_start(match=sf1)
+                            blue_seal="B2", actor=system_actor())
+    services.match_start(match=sf1, actor=system_actor())
     ring = sf1.ring.lower().replace(" ", "-")
     cache.clear()
     pages = {

@@ -10,6 +10,7 @@ from django.urls import reverse
 from league import services
 from league.models import Match
 from league.models.match import Method
+from league.services.common import system_actor
 from tests import factories
 from tests.referee.conftest import make_match, mini_season
 
@@ -43,7 +44,7 @@ def test_r8_red_comeback_reads_two_one(client):
 def test_r9_forfeit_says_by_forfeit_not_a_score(client):
     season = mini_season()
     match = make_match(season, slot="A1")
-    services.match_forfeit(match=match, corners=["red"], reason="no robot")
+    services.match_forfeit(match=match, corners=["red"], reason="no robot", actor=system_actor())
     match.refresh_from_db()
     line = _result_line(client, match)
     assert line == f"{match.blue.team.name_en} wins by forfeit."
@@ -54,7 +55,7 @@ def test_r6_disqualification_says_by_disqualification_never_0_0(client):
     season = mini_season()
     match = make_match(season, slot="A1")
     factories.play_match(match, winner="red", rounds=[])  # checked in and live, no round yet
-    services.battery_swap_report(match=match, corner="blue", confirmed=True)  # R6: DQ
+    services.battery_swap_report(match=match, corner="blue", confirmed=True, actor=system_actor())  # R6: DQ
     line = _result_line(client, Match.objects.get(pk=match.pk))
     assert line == f"{match.red.team.name_en} wins by disqualification."
     assert "0–0" not in line

@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from league import services
+from league.catalogue import ROBOT_NAMES
 from league.models import Entry, Group, Match, Robot, Season
 from league.services import RoundInput
+from league.services.common import system_actor
 from tests import factories
 
 
@@ -36,7 +38,7 @@ def mini_season(*, teams: int = 4, phase: str = Season.Phase.GROUP_STAGE, **fiel
         for role, suffix in ((Robot.Role.PRIMARY, "1"), (Robot.Role.BACKUP, "2")):
             Robot.objects.create(season=season, entry=entry, role=role,
                                  serial=f"T800-{season.pk:03d}{index:02d}{suffix}",
-                                 name=f"{factories.ROBOT_NAMES[index]}{' II' if suffix == '2' else ''}")
+                                 name=f"{ROBOT_NAMES[index]}{' II' if suffix == '2' else ''}")
     Season.objects.filter(pk=season.pk).update(phase=phase)
     season.refresh_from_db()
     return season
@@ -53,12 +55,13 @@ def make_match(season: Season, *, red: int = 0, blue: int = 1, referees=(), when
         slot=slot or f"A{next(_slots)}", day=1, red=entries[red], blue=entries[blue], ring="Ring 1",
         scheduled_at=when or timezone.now() + dt.timedelta(hours=1))
     if referees:
-        services.referees_assign(match=match, referees=list(referees))
+        services.referees_assign(match=match, referees=list(referees), actor=system_actor())
     match.refresh_from_db()
     return match
 
 
 def check_in(match: Match, actor=None) -> Match:
+    actor = actor or system_actor()
     services.match_check_in(match=match, red_robot=services.active_robot(match.red),
                             blue_robot=services.active_robot(match.blue),
                             red_seal=f"R-{match.pk}", blue_seal=f"B-{match.pk}", actor=actor)
@@ -67,6 +70,7 @@ def check_in(match: Match, actor=None) -> Match:
 
 
 def go_live(match: Match, actor=None) -> Match:
+    actor = actor or system_actor()
     check_in(match, actor)
     services.match_start(match=match, actor=actor)
     match.refresh_from_db()
@@ -74,6 +78,7 @@ def go_live(match: Match, actor=None) -> Match:
 
 
 def finish(match: Match, actor=None, winner: str = "red") -> Match:
+    actor = actor or system_actor()
     go_live(match, actor)
     for number in (1, 2):
         services.round_record(match=match, number=number, actor=actor, data=RoundInput(

@@ -12,6 +12,7 @@ from league.models import AllowanceUse, AuditEvent, Match
 from league.models.clock import ClockEvent, ClockSettings
 from league.selectors.clock import clock_state
 from league.services import clock
+from league.services.common import system_actor
 from tests.referee.conftest import HTMX, body, check_in, go_live, url
 
 pytestmark = pytest.mark.django_db
@@ -218,7 +219,7 @@ def test_r17_clock_state_query_count(live, people, django_assert_num_queries):
 
 def test_r17_a_countdown_tap_with_a_stale_version_is_refused_as_changed(live, ref):
     stale = live.version
-    services.allowance_use(match=live, corner="red", kind="manual_reset")
+    services.allowance_use(match=live, corner="red", kind="manual_reset", actor=system_actor())
     response = ref.post(url("countdown", live), {"corner": "blue", "kind": "timeout",
                                                  "expected_version": stale}, **HTMX)
     assert response.status_code == 409

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from league import services
+from league.services.common import system_actor
 
 ACTIONS = ["check_in", "start", "allowance", "round", "battery_swap", "failure_report", "forfeit",
            "sign_off", "correct", "clock_start", "clock_pause", "clock_resume", "countdown",
@@ -34,8 +35,8 @@ def live(mini, people):
     season, match = mini
     services.match_check_in(match=match, red_robot=services.active_robot(match.red),
                             blue_robot=services.active_robot(match.blue), red_seal="R1",
-                            blue_seal="B1")
-    services.match_start(match=match)
+                            blue_seal="B1", actor=system_actor())
+    services.match_start(match=match, actor=system_actor())
     return match
 
 

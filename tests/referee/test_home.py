@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from league import services
 from league.selectors.referee import my_matches
+from league.services.common import system_actor
 from tests.referee.conftest import body, finish, go_live, make_match, mini_season, url
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +146,8 @@ def test_check_in_page_query_count_is_fixed(people, client, django_assert_num_qu
     for _ in range(size):  # history grows: repeated check-ins
         match.refresh_from_db()
         services.match_check_in(match=match, red_robot=services.active_robot(match.red),
-                                blue_robot=services.active_robot(match.blue), red_seal="R", blue_seal="B")
+                                blue_robot=services.active_robot(match.blue), red_seal="R", blue_seal="B",
+                                actor=system_actor())
     client.force_login(people["ref1"])
     # as on a live match, plus services.active_robot() for each corner (2 queries each)
     with django_assert_num_queries(15):

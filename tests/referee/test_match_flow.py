@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from league import services
 from league.models import AllowanceUse, AuditEvent, Match, Robot, Round
+from league.services.common import system_actor
 from tests.referee.conftest import (
     HTMX,
     body,
@@ -477,7 +478,7 @@ def test_r14_correction_changing_the_winner_refused_once_the_fed_match_started(d
     other = Match.objects.create(season=season, stage=Match.Stage.SEMIFINAL, slot="SF2",
                                  ring="Ring 1", red=entries[2], blue=entries[3], winner_to=final,
                                  winner_to_corner="blue")
-    services.referees_assign(match=semi, referees=[people["ref1"]])
+    services.referees_assign(match=semi, referees=[people["ref1"]], actor=system_actor())
     finish(semi, winner="red")
     finish(other, winner="red")
     go_live(Match.objects.get(pk=final.pk))
@@ -508,7 +509,7 @@ def test_a_referee_cannot_correct(mini, ref):
 def test_r14_a_knockout_slot_without_its_corners_renders_and_refuses_check_in(db, client, people):
     season = mini_season(phase="knockout")
     final = Match.objects.create(season=season, stage=Match.Stage.FINAL, slot="F", ring="Ring 1")
-    services.referees_assign(match=final, referees=[people["ref1"]])
+    services.referees_assign(match=final, referees=[people["ref1"]], actor=system_actor())
     client.force_login(people["ref1"])
     assert client.get(url("match", final)).status_code == 200
     robots = list(Robot.objects.filter(season=season, role=Robot.Role.PRIMARY)[:2])
@@ -557,7 +558,7 @@ def test_r14_double_forfeit_in_the_knockout_is_refused(db, client, people):
     entries = list(season.entries.order_by("seed"))
     semi = Match.objects.create(season=season, stage=Match.Stage.SEMIFINAL, slot="SF1", ring="Ring 1",
                                 red=entries[0], blue=entries[1])
-    services.referees_assign(match=semi, referees=[people["ref1"]])
+    services.referees_assign(match=semi, referees=[people["ref1"]], actor=system_actor())
     semi.refresh_from_db()
     client.force_login(people["ref1"])
     response = client.post(url("forfeit", semi), {"expected_version": semi.version,

@@ -6,6 +6,7 @@ import pytest
 
 from league import services
 from league.models import FailureReport, Replacement, Robot
+from league.services.common import system_actor
 from tests.referee.conftest import HTMX, body, go_live, make_match, url
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def test_r4_head_referee_approves_another_referees_report_and_the_backup_replace
 
 def test_r4_a_head_referee_cannot_approve_their_own_report(mini, people, client):
     _season, match = mini
-    services.referees_assign(match=match, referees=[people["head"]])
+    services.referees_assign(match=match, referees=[people["head"]], actor=system_actor())
     match = go_live(match)
     client.force_login(people["head"])
     filed = client.post(url("failure_report", match), {

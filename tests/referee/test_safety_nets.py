@@ -12,6 +12,7 @@ from league.models import AllowanceUse, AuditEvent, FailureReport, Match, Round
 from league.models.clock import ClockEvent, IdempotentPost
 from league.services import idempotency
 from league.services.clock import countdown_start
+from league.services.common import system_actor
 from league.services.undo import entry_undo
 from tests.referee.conftest import HTMX, body, finish, go_live, mini_season, round_data, url
 
@@ -34,7 +35,7 @@ def live(mini):
 
 
 def record(match, number, winner="red", actor=None):
-    services.round_record(match=match, number=number, actor=actor, data=services.RoundInput(
+    services.round_record(match=match, number=number, actor=actor or system_actor(), data=services.RoundInput(
         winner=winner, method="points", red_points=9 if winner == "red" else 1,
         blue_points=1 if winner == "red" else 9))
     return fresh(match)
@@ -50,7 +51,7 @@ def bracket(people):
     semi = Match.objects.create(season=season, stage=Match.Stage.SEMIFINAL, slot="SF1",
                                 ring="Ring 1", red=entries[0], blue=entries[1], winner_to=final,
                                 winner_to_corner="red", loser_to=third, loser_to_corner="red")
-    services.referees_assign(match=semi, referees=[people["ref1"]])
+    services.referees_assign(match=semi, referees=[people["ref1"]], actor=system_actor())
     return fresh(semi), final, third
 
 
@@ -208,7 +209,7 @@ def test_r9_a_racing_copy_that_commits_first_rolls_the_other_back(live, people, 
         return "applied here"
 
     with pytest.raises(idempotency.AlreadyApplied) as exc:
-        idempotency.post_once(user=people["ref1"], key="same-key-123", path="/", perform=perform)
+        idempotency.post_once(actor=people["ref1"], key="same-key-123", path="/", perform=perform)
     assert exc.value.stored.notice == "applied by the other copy"
     assert not AllowanceUse.objects.exists()  # this copy's write rolled back
 

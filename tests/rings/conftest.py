@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from league import services
+from league.services.common import system_actor
 from tests import factories
 
 
@@ -17,8 +18,8 @@ def future_start() -> dt.date:
 def group_season(people):
     """Group schedule made (in 30 days), referees assigned, nothing played."""
     season = factories.season_at("drawn", starts_on=future_start())
-    services.group_schedule_generate(season=season)
-    services.referees_assign_round_robin(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
+    services.referees_assign_round_robin(season=season, actor=system_actor())
     season.refresh_from_db()
     return season
 

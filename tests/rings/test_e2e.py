@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from league import services
+from league.services.common import system_actor
 from tests import factories
 
 from .conftest import future_start
@@ -35,7 +36,7 @@ def test_organizer_delays_a_ring_and_the_public_schedule_moves(live_server, brow
                                                                screenshot):
     factories.staff()
     season = factories.season_at("drawn", starts_on=future_start())
-    services.group_schedule_generate(season=season)
+    services.group_schedule_generate(season=season, actor=system_actor())
     first = season.matches.filter(ring="Ring 1").order_by("scheduled_at").first()
     base = live_server.url
     schedule_url = f"{base}/seasons/{season.slug}/schedule/"

@@ -7,8 +7,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 from league import services
+from league.http_cache import _STAMPS
 from league.models import Entry, Season
-from league.views.public import _STAMPS
+from league.services.common import system_actor
 from tests import factories
 from tests.public.conftest import knockout_with_replacement
 
@@ -36,7 +37,7 @@ def private_world() -> dict:
     # Two referees on SF1: one with a full name, one without (shown as "Referee n", never by
     # the user name).
     referee, unnamed = people["ref1"], people["ref2"]
-    services.referees_assign(match=sf1, referees=[referee, unnamed])
+    services.referees_assign(match=sf1, referees=[referee, unnamed], actor=system_actor())
     referee.first_name, referee.last_name = "Mei", "Chan"
     referee.save(update_fields=["first_name", "last_name"])
     blue = services.active_robot(sf1.blue)
@@ -51,13 +52,14 @@ def private_world() -> dict:
     auditions = factories.season_at("registration", slug="private-auditions", name="Auditions")
     applied = factories.apply_team(auditions, factories.TeamFactory(slug="only-applied"), 40)
     turned_down = factories.apply_team(auditions, factories.TeamFactory(slug="turned-down"), 41)
-    services.member_add(entry=applied, name=APPLICANT_MEMBER, role="coach")
+    services.member_add(entry=applied, name=APPLICANT_MEMBER, role="coach", actor=system_actor())
     applied.robots.filter(role="primary").update(name=APPLICANT_ROBOT)
     # A team of the knockout season applies to the next season: that application stays private.
     sf1.refresh_from_db()
     factories.apply_team(auditions, sf1.red.team, 42)
-    services.season_registration_close(season=auditions)
-    services.entry_audition(entry=turned_down, passed=False, reason="Robot fell in the audition")
+    services.season_registration_close(season=auditions, actor=system_actor())
+    services.entry_audition(entry=turned_down, passed=False, reason="Robot fell in the audition",
+                            actor=system_actor())
     return {"season": season.pk, "auditions": auditions.pk, "referee": referee.pk,
             "sf1_red_team": sf1.red.team.slug}
 

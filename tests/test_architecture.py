@@ -1,0 +1,212 @@
+"""The layers, checked over the source (plain AST, no import of the code it reads):
+
+- league data is written only by league/services: the admin, the views, the exchange and the
+  imports (and the demo, the management commands, the forms, the selectors) call services and
+  never save, create, update or delete rows themselves;
+- league/rules is pure: it imports nothing of Django;
+- league code never imports tests.
+
+Each check is also run on a deliberate violation, so it is known to fail when it should.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LEAGUE = ROOT / "league"
+
+# The parts of league/ that must not write rows: everything but the services, the models and
+# the migrations. A new import package (league/imports/...) is covered by the same walk.
+NO_WRITES = ["admin", "views", "exchange", "forms", "selectors", "templatetags", "management", "urls",
+             "imports", "importing.py", "exports.py", "demo.py", "middleware.py", "openapi.py"]
+WRITE_METHODS = {"save", "create", "update", "delete", "bulk_create", "bulk_update",
+                 "get_or_create", "update_or_create", "save_base", "full_clean_and_save"}
+# Method calls of these names that are not model writes (dicts, sets, forms...).
+NOT_MODEL = {"dict", "set", "ctx", "ctx_forms", "data", "extra_context", "context", "kwargs",
+             "headers", "response"}
+
+# Direct writes that must stay, each with its reason. Nothing else is allowed.
+ALLOWED = {
+    # Accounts are Django's users, not league data; no league service manages them (yet).
+    ("league/demo.py", "user.save"),
+    # --- league/exchange/replay.py is being moved onto the services by "imports" (issue 8,
+    # item 3: one import package). These entries go when that lands. ---
+    ("league/exchange/replay.py", "user.save"),          # accounts named in the file
+    ("league/exchange/replay.py", "team.save"),          # -> services.team_create
+    ("league/exchange/replay.py", "obj.save"),           # season rewards -> services.reward_set
+    ("league/exchange/replay.py", "Match.objects.filter(...).update"),    # fixture times/rings
+    ("league/exchange/replay.py", "Entry.objects.bulk_update"),           # restored instants
+    ("league/exchange/replay.py", "Match.objects.bulk_update"),
+    ("league/exchange/replay.py", "Round.objects.bulk_update"),
+    ("league/exchange/replay.py", "AllowanceUse.objects.bulk_update"),
+    ("league/exchange/replay.py", "FailureReport.objects.bulk_update"),
+    ("league/exchange/replay.py", "Replacement.objects.filter(...).update"),
+    ("league/exchange/replay.py", "Season.objects.filter(...).update"),
+}
+
+
+def _describe(node: ast.AST) -> str:
+    """`Match.objects.filter(...).update` for the receiver chain of a call."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_describe(node.value)}.{node.attr}"
+    if isinstance(node, ast.Call):
+        return f"{_describe(node.func)}(...)"
+    return type(node).__name__
+
+
+def _root_name(node: ast.AST) -> str:
+    while isinstance(node, ast.Attribute | ast.Call | ast.Subscript):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def direct_writes(source: str) -> list[tuple[int, str]]:
+    """The calls in ``source`` that write rows themselves: `obj.save()`, `X.objects.create()`,
+    `qs.update()`, `x.delete()`, `bulk_create`... (line, call)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        name = node.func.attr
+        if name not in WRITE_METHODS:
+            continue
+        receiver = node.func.value
+        if name == "update" and (_root_name(receiver) in NOT_MODEL or isinstance(receiver, ast.Dict)
+                                 or (isinstance(receiver, ast.Attribute) and receiver.attr == "__dict__")):
+            continue  # dict.update / context.update
+        if name == "save" and any(k.arg == "commit" for k in node.keywords):
+            continue  # a ModelForm asked for its unsaved instance
+        found.append((node.lineno, _describe(node.func)))
+    return found
+
+
+def django_imports(source: str) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                 else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        found += [(node.lineno, n) for n in names if n == "django" or n.startswith("django.")]
+    return found
+
+
+def test_imports(source: str) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if a.name.split(".")[0] == "tests"]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module \
+                and node.module.split(".")[0] == "tests":
+            found.append((node.lineno, node.module))
+    return found
+
+
+test_imports.__test__ = False  # a checker, not a test
+
+
+def _files(*parts: str) -> list[Path]:
+    out = []
+    for part in parts:
+        path = LEAGUE / part
+        if path.is_dir():
+            out += sorted(path.rglob("*.py"))
+        elif path.exists():
+            out.append(path)
+    return out
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+# --- the checks on the code --------------------------------------------------------------------
+
+def test_only_services_write_league_data():
+    offenders, used = [], set()
+    for path in _files(*NO_WRITES):
+        for line, call in direct_writes(path.read_text(encoding="utf-8")):
+            key = (_rel(path), call)
+            if key in ALLOWED:
+                used.add(key)
+            else:
+                offenders.append(f"{_rel(path)}:{line} {call}()")
+    assert not offenders, "write through league.services instead:\n" + "\n".join(offenders)
+    assert not ALLOWED - used, f"allow-list entries that no longer match anything: {ALLOWED - used}"
+
+
+def test_rules_are_pure_python():
+    offenders = [f"{_rel(p)}:{line} imports {name}" for p in _files("rules")
+                 for line, name in django_imports(p.read_text(encoding="utf-8"))]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_league_code_never_imports_tests():
+    offenders = [f"{_rel(p)}:{line} imports {name}" for p in _files(".")
+                 for line, name in test_imports(p.read_text(encoding="utf-8"))]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_factory_boy_is_not_needed_at_runtime():
+    offenders = [_rel(p) for p in _files(".") if any(
+        n == "factory" or n.startswith("factory.") for _, n in _imports(p.read_text(encoding="utf-8")))]
+    assert not offenders
+
+
+def _imports(source: str) -> list[tuple[int, str]]:
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            out.append((node.lineno, node.module or ""))
+    return out
+
+
+# --- the checkers catch a deliberate violation ------------------------------------------------
+
+VIOLATING_VIEW = '''
+from league.models import Match, Season, Team
+
+def sneaky(request, pk):
+    team = Team.objects.get(pk=pk)
+    team.name_en = request.POST["name"]
+    team.save()
+    Season.objects.filter(pk=1).update(phase="finished")
+    Match.objects.create(slot="X1")
+    Match.objects.bulk_create([])
+    team.delete()
+    context = {}
+    context.update({"ok": True})   # a dict: not a write
+    return context
+'''
+
+
+def test_the_write_checker_reports_a_deliberate_violation():
+    found = [call for _line, call in direct_writes(VIOLATING_VIEW)]
+    assert found == ["team.save", "Season.objects.filter(...).update", "Match.objects.create",
+                     "Match.objects.bulk_create", "team.delete"]
+
+
+def test_the_write_checker_fails_the_suite_on_a_violating_file(tmp_path, monkeypatch):
+    views = tmp_path / "league" / "views"
+    views.mkdir(parents=True)
+    (views / "sneaky.py").write_text(VIOLATING_VIEW, encoding="utf-8")
+    monkeypatch.setattr(__import__(__name__, fromlist=["x"]), "ROOT", tmp_path)
+    monkeypatch.setattr(__import__(__name__, fromlist=["x"]), "LEAGUE", tmp_path / "league")
+    monkeypatch.setattr(__import__(__name__, fromlist=["x"]), "ALLOWED", set())
+    with pytest.raises(AssertionError, match=r"league/views/sneaky.py:7 team.save\(\)"):
+        test_only_services_write_league_data()
+
+
+def test_the_purity_checker_reports_django_in_rules():
+    assert django_imports("import django\nfrom django.db import models\nimport random\n") == [
+        (1, "django"), (2, "django.db")]
+
+
+def test_the_tests_checker_reports_an_import_of_tests():
+    assert test_imports("from tests import factories\nimport tests.factories\nfrom . import x\n") == [
+        (1, "tests"), (2, "tests.factories")]
