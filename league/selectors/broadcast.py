@@ -1,9 +1,9 @@
 """Reads of the broadcast views: the current match of a ring, a ring's board, the venue.
 
-``ring_current`` is the fallback rule while the ring queue (league/selectors/rings.py) is not
-there: the ring's live match, else its first checked-in one, else its next scheduled one
-(scheduled time, then slot), else the last one it finished, so a ring overlay is never blank
-during a season.
+A ring's current match is its queue's (league/selectors/rings.py, so the overlay follows
+``ring_call_next``): the match now fighting (called, checked in or live), else the one on deck,
+else, on an idle ring, the last one it finished, so a ring overlay is never blank during a
+season. What comes next: the match on deck and the ones after it.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from ..models import Match, Season
 from . import public as read
+from . import rings
 
 
 def ring_slug(name: str) -> str:
@@ -40,22 +41,6 @@ def ring_name(season: Season, slug: str) -> str | None:
     return None
 
 
-_ORDER = {Match.Status.LIVE: 0, Match.Status.CHECKED_IN: 1, Match.Status.SCHEDULED: 2}
-
-
-def _pick(matches: list[Match]) -> tuple[Match | None, list[Match]]:
-    """(current match, the ones after it) from a ring's matches in schedule order."""
-    waiting = sorted((m for m in matches if m.status in _ORDER),
-                     key=lambda m: (_ORDER[m.status], m.scheduled_at is None, m.scheduled_at, m.slot))
-    if waiting:
-        current = waiting[0]
-        upcoming = [m for m in waiting[1:] if m.status != Match.Status.LIVE]
-        return current, upcoming
-    done = [m for m in matches if m.is_done]
-    done.sort(key=lambda m: (m.finished_at is None, m.finished_at, m.scheduled_at, m.slot))
-    return (done[-1] if done else None), []
-
-
 @dataclass
 class RingBoard:
     ring: str
@@ -64,18 +49,34 @@ class RingBoard:
     upcoming: list[Match]
 
 
-def _ring_matches(season: Season) -> dict[str, list[Match]]:
+def _ring_matches(season: Season) -> tuple[dict[str, list[Match]], dict[str, rings.RingQueue]]:
+    """Every ring's matches (schedule order) and its queue, from one query."""
     by_ring: dict[str, list[Match]] = {name: [] for name in season.ring_list}
-    matches = (Match.objects.filter(season=season, ring__in=list(by_ring))
-               .select_related("red__team", "blue__team")
-               .order_by("scheduled_at", "slot"))
-    for m in read._with_labels(list(matches)):
-        by_ring[m.ring].append(m)
-    return by_ring
+    matches = read._with_labels(rings.with_estimates(
+        list(Match.objects.filter(season=season).select_related("red__team", "blue__team", "group")
+             .order_by("scheduled_at", "slot")), season=season))
+    for m in matches:
+        if m.ring in by_ring:
+            by_ring[m.ring].append(m)
+    queues = {q.ring: q for q in rings.queues_from(matches, season=season, upcoming=rings.UPCOMING)}
+    return by_ring, queues
 
 
-def _board(season: Season, ring: str, matches: list[Match], *, upcoming: int) -> RingBoard:
-    current, rest = _pick(matches)
+def _last_result(matches: list[Match]) -> Match | None:
+    done = [m for m in matches if m.is_done]
+    done.sort(key=lambda m: (m.finished_at is None, m.finished_at, m.scheduled_at, m.slot))
+    return done[-1] if done else None
+
+
+def _board(season: Season, ring: str, matches: list[Match], queue: rings.RingQueue | None, *,
+           upcoming: int) -> RingBoard:
+    queue = queue or rings.RingQueue(ring=ring)
+    if queue.now is not None:
+        current, rest = queue.now, [m for m in [queue.on_deck, *queue.next] if m is not None]
+    elif queue.on_deck is not None:
+        current, rest = queue.on_deck, list(queue.next)
+    else:  # an idle ring shows its last result
+        current, rest = _last_result(matches), []
     overlay = read.overlay_for(slug=season.slug, slot=current.slot) if current else None
     return RingBoard(ring=ring, slug=ring_slug(ring), current=overlay, upcoming=rest[:upcoming])
 
@@ -83,10 +84,12 @@ def _board(season: Season, ring: str, matches: list[Match], *, upcoming: int) ->
 def ring_board(*, season: Season, ring: str, upcoming: int = 2) -> RingBoard:
     """A ring now: its current match as the overlay shows it, and the next ``upcoming``.
     4 queries (the ring's matches, then the current match's overlay: 2, labels: 1)."""
-    return _board(season, ring, _ring_matches(season)[ring], upcoming=upcoming)
+    by_ring, queues = _ring_matches(season)
+    return _board(season, ring, by_ring[ring], queues.get(ring), upcoming=upcoming)
 
 
 def venue_boards(*, season: Season) -> list[RingBoard]:
     """Every ring of the season, in the season's order. 2 + 2 queries per ring."""
-    return [_board(season, ring, matches, upcoming=1)
-            for ring, matches in _ring_matches(season).items()]
+    by_ring, queues = _ring_matches(season)
+    return [_board(season, ring, matches, queues.get(ring), upcoming=1)
+            for ring, matches in by_ring.items()]

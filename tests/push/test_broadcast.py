@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from league.models import Match
 from league.selectors import broadcast
+from league.services import rings
+from league.services.common import system_actor
 from tests.referee.conftest import check_in, finish, go_live, make_match, mini_season
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,16 @@ def test_ring_current_is_live_then_checked_in_then_next_scheduled_then_last_resu
     for m in (a1, a2, a3):
         finish(Match.objects.get(pk=m.pk))
     assert _current(season) == "A3"  # every match done: the last result stays up
+
+
+def test_the_overlay_follows_the_ring_queue_when_the_next_match_is_called():
+    season, a1, a2, a3 = _ring_season()
+    finish(a1)
+    called = rings.ring_call_next(season=season, ring="Ring 1", actor=system_actor())
+    board = broadcast.ring_board(season=season, ring="Ring 1")
+    assert called.slot == "A2"
+    assert board.current.match.slot == "A2"
+    assert [m.slot for m in board.upcoming] == ["A3"]
 
 
 def test_ring_overlay_shows_the_rings_match_and_an_unknown_ring_is_404(client):
