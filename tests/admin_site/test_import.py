@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from league import importing
 from league.catalogue import MEMBER_NAMES, ROBOT_NAMES, TEAMS
+from league.exchange import applications as importing
 from league.models import AuditEvent, Entry, Robot, Team, TeamMember
 from tests import factories
 
