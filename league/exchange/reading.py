@@ -159,11 +159,7 @@ def iter_lines(name: str, raw: bytes, *, encoding: str = "") -> Iterator[list[st
 
 
 def _csv_lines(raw: bytes, encoding: str) -> Iterator[list[str]]:
-    text = decode(raw, encoding)
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise FormatError(cell_place(line), _("The file holds a NUL character (a binary file, or "
-                                              "text saved in another encoding)."))
+    text = decode(raw, encoding)  # NUL characters are refused cell by cell, with their place
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -218,31 +214,128 @@ def _xlsx_guard(raw: bytes) -> None:
             raise FormatError("", _("This is not a readable XLSX file."), field="file") from None
 
 
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
+MAX_SHARED_STRINGS = 100_000
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str:
+    from defusedxml.ElementTree import fromstring
+
+    book = fromstring(archive.read("xl/workbook.xml"))
+    sheet = book.find(f"{_NS}sheets/{_NS}sheet")
+    if sheet is None:
+        raise FormatError("", _("The XLSX file has no sheet."), field="file")
+    rel_id = sheet.get(f"{_REL_NS}id")
+    rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels.iter(f"{_PKG_REL}Relationship"):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    raise FormatError("", _("The XLSX file has no sheet."), field="file")
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+    from defusedxml.ElementTree import iterparse
+
+    if "xl/sharedStrings.xml" not in archive.namelist():
+        return []
+    strings: list[str] = []
+    with archive.open("xl/sharedStrings.xml") as part:
+        for _event, element in iterparse(part):
+            if element.tag == f"{_NS}si":
+                strings.append("".join(t.text or "" for t in element.iter(f"{_NS}t"))[:MAX_CELL + 1])
+                element.clear()
+                if len(strings) > MAX_SHARED_STRINGS:
+                    raise FormatError("", _("The XLSX file has more than %(limit)d different texts.")
+                                      % {"limit": MAX_SHARED_STRINGS}, field="file")
+    return strings
+
+
+def _xlsx_value(cell, strings: list[str]):
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(f"{_NS}t"))
+    value = cell.findtext(f"{_NS}v")
+    if value is None:
+        return None
+    if kind == "s":
+        index = int(value)
+        return strings[index] if 0 <= index < len(strings) else None
+    if kind == "n":
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if number.is_integer() and abs(number) < 1e15 else number
+    if kind == "b":
+        return value == "1"
+    return value
+
+
 def _xlsx_lines(raw: bytes) -> Iterator[list]:
-    from openpyxl import load_workbook
+    """The first sheet's rows, parsed as a stream (openpyxl's read-only mode first scans a whole
+    sheet that has no <dimension>, which is what a hostile file leaves out). Blank rows the file
+    skips come back as empty lines, so line numbers and the line limit are those a person sees."""
+    from defusedxml.ElementTree import iterparse
 
     _xlsx_guard(raw)
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for a broken file
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        name = _first_sheet(archive)
+        strings = _shared_strings(archive)
+        part = archive.open(name)
+    except ImportRefused:
+        raise
+    except Exception:  # a broken archive or part: many kinds of errors
         raise FormatError("", _("This is not a readable XLSX file."), field="file") from None
+    line = 0
     try:
-        if not book.worksheets:
-            return
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+        events = iterparse(part, events=("end",))
         while True:
             try:
-                row = next(rows)
+                _event, element = next(events)
             except StopIteration:
                 return
             except ImportRefused:
                 raise
             except Exception:
                 raise FormatError("", _("This is not a readable XLSX file."), field="file") from None
-            yield list(row)
+            if element.tag != f"{_NS}row":
+                continue
+            try:
+                number = int(element.get("r") or line + 1)
+            except ValueError:
+                number = line + 1
+            while line + 1 < number and line < MAX_LINES:  # rows the file leaves out are blank
+                line += 1
+                yield []
+            line = max(line + 1, number)
+            if line > MAX_LINES:
+                yield []  # the caller refuses it with the limit
+                return
+            values: list = []
+            for cell in element.iter(f"{_NS}c"):
+                found = _CELL_REF.fullmatch(cell.get("r") or "")
+                column = _column_index(found.group(1)) if found else len(values)
+                if column > MAX_COLUMNS:
+                    values.append("x")  # beyond the limit: the caller refuses the line
+                    break
+                values.extend([None] * (column - len(values)))
+                values.append(_xlsx_value(cell, strings))
+            element.clear()
+            yield values
     finally:
-        book.close()
+        part.close()
 
 
 # --- JSON --------------------------------------------------------------------------------------
