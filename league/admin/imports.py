@@ -45,8 +45,7 @@ def import_view(model_admin, request, season: Season):
                 table = applications.read_table(upload.name, upload.read(),
                                                 encoding=form.cleaned_data["encoding"])
             except ImportRefused as exc:
-                message = exc.message if exc.path == gettext("(file)") else \
-                    gettext("%(place)s: %(error)s") % {"place": exc.path, "error": exc.text}
+                message = exc.message if exc.path == gettext("(file)") else str(exc)
                 form.add_error(exc.field if exc.field in form.fields else "file", message)
             else:
                 rows = applications.preview(season, applications.parse(table), request.user)

@@ -79,9 +79,9 @@ def season_rewards_set(*, season: Season, rewards: list[dict[str, Any]], actor) 
             for field in ("description", "value", "currency"):
                 setattr(reward, field, row[field])
             _clean(reward, "R16")
+            audit(actor=actor, action="reward_set", obj=reward, season=season,
+                  to_state=f"{reward.value} {reward.currency}", reason=reward.description)
             out.append(reward)
-        audit(actor=actor, action="rewards_set", obj=season,
-              data={"places": [r["place"] for r in rewards]})
         return out
 
 
