@@ -41,7 +41,7 @@ MAX_DEPTH = 20
 MAX_NUMBER_CHARS = 30
 
 ENCODINGS = [
-    ("", gettext_lazy("Detect (UTF-8, UTF-16, Chinese GB18030)")),
+    ("", gettext_lazy("Detect automatically")),
     ("utf-8", "UTF-8"),
     ("utf-16", "UTF-16"),
     ("gb18030", gettext_lazy("Simplified Chinese (GB18030, GBK)")),

@@ -181,7 +181,8 @@ class ImportForm(forms.Form):
                            help_text=_("One row per team; the columns are listed below."))
     encoding = forms.ChoiceField(
         label=_("Encoding"), choices=ENCODINGS, required=False,
-        help_text=_("For a CSV file: leave it on Detect unless the import asks you to choose."))
+        help_text=_("For a CSV file: leave it on Detect automatically (UTF-8, UTF-16, Chinese "
+                    "GB18030) unless the import asks you to choose."))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
