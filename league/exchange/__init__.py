@@ -12,7 +12,7 @@ Public API (docs/season-format.md; the admin pages and the management commands u
                                              (rule id or None), .message, .text; a RuleViolation
     applications.read_table / parse / preview / run    CSV/XLSX applications (one row per team)
     exports.schedule_csv / results_csv / places_csv / schedule_ics    season exports
-    dryrun.rolled_back(work)                 the one dry run: run the real services, roll back
+    (the dry run is league.services.common.dry_run, the admin's too: real services, rolled back)
     reading                                  the limits every import is read with
 """
 from .errors import FormatError, ImportRefused

@@ -15,7 +15,7 @@ the file are shown as a warning); a new team is created with its identity.
 
 ``read_table`` reads the file with the limits of ``reading`` checked while reading. ``preview``
 checks every row and returns the rows with their errors, saving nothing: it runs the real import
-through ``dryrun.rolled_back``, so it finds exactly what the import would refuse (R2 a team
+through ``services.common.dry_run``, so it finds exactly what the import would refuse (R2 a team
 entering twice, R3 a serial already taken, the season's phase...). ``run`` imports all rows or
 none (ImportRefused). Every write goes through the services.
 """
@@ -34,7 +34,7 @@ from django.utils.translation import pgettext
 from .. import services
 from ..errors import RuleViolation
 from ..models import Robot, Season, Team, TeamMember
-from .dryrun import rolled_back
+from ..services.common import dry_run
 from .errors import FormatError, ImportRefused, cell_place
 from .reading import MAX_ROWS, iter_lines
 
@@ -198,7 +198,7 @@ def _apply(season: Season, rows: list[ImportRow], actor) -> list[ImportRow]:
 
 def preview(season: Season, rows: list[ImportRow], actor) -> list[ImportRow]:
     """Every row with what the import would refuse in it; nothing is saved."""
-    return rolled_back(lambda: _apply(season, rows, actor))
+    return dry_run(lambda: _apply(season, rows, actor))
 
 
 def refusal(rows: list[ImportRow]) -> ImportRefused:

@@ -39,9 +39,9 @@ from ..models import (
 from ..rules.schedule import schedule_violations
 from ..selectors import group_standings
 from ..services import imports as import_services
+from ..services.common import dry_run as rolled_back  # the one dry run (import_season's dry_run= names it)
 from ..services.common import system_actor
 from ..services.matches import RoundInput
-from .dryrun import rolled_back
 from .errors import ImportRefused
 from .export import dumps, season_document
 from .format import SEASON_PHASES, SORT_KEYS, check_structure, dt_in, normalized
@@ -104,6 +104,7 @@ class Replay:
     def __init__(self, data: dict, *, actor, source: str = ""):
         self.d = data
         self.actor = actor
+        self.system = system_actor()  # the hand of what the file names nobody for ("recorded by")
         self.source = source
         self.target = SEASON_PHASES.index(data["season"]["phase"])
         self.season: Season | None = None
@@ -124,7 +125,7 @@ class Replay:
         return self.target >= SEASON_PHASES.index(phase)
 
     def user(self, name: str | None):
-        return self.users[name] if name is not None else None
+        return self.users[name] if name is not None else self.system
 
     # --- the whole replay ----------------------------------------------------------------
 
@@ -175,9 +176,8 @@ class Replay:
                             "so the import does not change it", "R2")
             else:
                 with at(f"teams[{i}]", "R2"):
-                    team = import_services.team_create(actor=self.actor, slug=row["slug"],
-                                                       reason=self.source[:500],
-                                                       **{f: row[f] for f in TEAM_FIELDS})
+                    team = services.team_create(actor=self.actor, slug=row["slug"],
+                                                **{f: row[f] for f in TEAM_FIELDS})
             self.teams[row["slug"]] = team
 
     def make_season(self) -> None:
@@ -193,7 +193,9 @@ class Replay:
                 **{f: row[f] for f in SEASON_FIELDS})
         for i, reward in enumerate(row["rewards"]):
             with at(f"season.rewards[{i}]", "R16"):
-                import_services.season_rewards_set(season=self.season, rewards=[reward], actor=self.actor)
+                services.reward_set(actor=self.actor, season=self.season, place=reward["place"],
+                                    description=reward["description"], value=reward["value"],
+                                    currency=reward["currency"])
 
     # --- registration, auditions, draw -------------------------------------------------------
 
@@ -580,7 +582,7 @@ class Replay:
                                     "rounds", "R8")
             with at(where, "R8"):
                 services.round_record(match=match, number=rnd["number"], data=self.round_input(rnd),
-                                      actor=None if corrected else self.user(rnd["recorded_by"]))
+                                      actor=self.system if corrected else self.user(rnd["recorded_by"]))
             won[rnd["winner"]] += 1
         use_allowances(None)
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..errors import RuleViolation
-from ..models import AllowanceUse, Entry, FailureReport, Match, Replacement, Reward, Round, Season, Team
+from ..models import AllowanceUse, Entry, FailureReport, Match, Replacement, Round, Season
 from .common import audit, bump, lock_season, require_organizer, save_checked
 from .season import check_group_schedule
 
@@ -34,22 +34,6 @@ def _clean(obj, rule: str | None) -> None:
     save_checked(obj, exclude=["password"] if hasattr(obj, "set_password") else None)
 
 
-TEAM_FIELDS = ("slug", "name_en", "name_zh", "organization", "registration_number", "kind", "country")
-
-
-def team_create(*, actor, season: Season | None = None, reason: str = "", **fields) -> Team:
-    """A team new to the league, with its identity (R2: the slug lasts across seasons)."""
-    require_organizer(actor)
-    with transaction.atomic():
-        if Team.objects.filter(slug=fields.get("slug")).exists():
-            raise RuleViolation("R2", _("A team with the slug %(slug)s already exists.")
-                                % {"slug": fields.get("slug")})
-        team = Team(**{k: fields[k] for k in TEAM_FIELDS})
-        _clean(team, "R2")
-        audit(actor=actor, action="team_created", obj=team, season=season, reason=reason)
-        return team
-
-
 def account_create(*, actor, username: str, roles: list[str]):
     """An account named by an imported file: no usable password, in its role groups."""
     require_organizer(actor)
@@ -65,24 +49,6 @@ def account_create(*, actor, username: str, roles: list[str]):
         _clean(user, None)
         user.groups.set([groups[r] for r in roles])
         return user
-
-
-def season_rewards_set(*, season: Season, rewards: list[dict[str, Any]], actor) -> list[Reward]:
-    """Set the reward of each listed place (R16), replacing what the season had for it."""
-    require_organizer(actor)
-    with transaction.atomic():
-        season = lock_season(season)
-        out = []
-        for row in rewards:
-            reward = (Reward.objects.filter(season=season, place=row["place"]).first()
-                      or Reward(season=season, place=row["place"]))
-            for field in ("description", "value", "currency"):
-                setattr(reward, field, row[field])
-            _clean(reward, "R16")
-            audit(actor=actor, action="reward_set", obj=reward, season=season,
-                  to_state=f"{reward.value} {reward.currency}", reason=reward.description)
-            out.append(reward)
-        return out
 
 
 def fixtures_place(*, season: Season, fixtures: dict[int, dict[str, Any]], actor,
