@@ -11,8 +11,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import exports, roles, services
+from .. import roles, services
 from ..errors import RuleViolation
+from ..exchange import exports
 from ..forms.admin import LotsForm, RewardForm, SeasonAdminForm
 from ..models import Entry, Match, Placing, Reward, Season
 from ..money import money

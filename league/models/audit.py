@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "draw_run": _("Group draw held"),
     "lots_drawn": _("Lots drawn"),
     "referees_assigned": _("Referees assigned"),
+    "fixtures_placed": _("Fixtures placed (import)"),
     "match_checked_in": _("Match checked in"),
     "match_started": _("Match started"),
     "round_recorded": _("Round recorded"),
