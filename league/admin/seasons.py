@@ -20,7 +20,7 @@ from ..selectors import season_standings
 from ..services.common import require_phase
 from ..services.entries import FIELD_SIZE
 from ..services.season import DEFAULT_REWARDS
-from . import imports
+from . import imports, printing, season_file
 from .base import (
     AuditHistoryMixin,
     ServiceSaveMixin,
@@ -214,6 +214,7 @@ class SeasonAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
             path("<int:pk>/import/", view(self.import_view), name="league_season_import"),
             path("import-template.csv", view(self.import_template_view),
                  name="league_season_import_template"),
+            *printing.urls(self), *season_file.urls(self),
             *super().get_urls(),
         ]
 
