@@ -349,3 +349,63 @@ ACTIONS: dict[str, PhaseAction] = {a.slug: a for a in [
         _("Places come from the bracket and every team of the last 8 gets its place's reward."),
         _("Finish the season")),
 ]}
+
+
+# --- Warnings before mistakes: what is unusual even when the service allows it --------------------
+
+def preview_with_warnings(step: PhaseAction, season: Season, form, actor) -> dict:
+    """The step's preview (inside dry_run) and, after the service ran, what looks unusual."""
+    phase_before = season.phase
+    preview = step.preview(season, form, actor)
+    preview["warnings"] = season_warnings(season, phase_before=phase_before)
+    return preview
+
+
+def season_warnings(season: Season, *, phase_before: str) -> list[dict]:
+    """Each warning names its rule: a thin registration (R1), teams without both robots (R3), a
+    roster at its limit (R2), matches on one ring closer than a slot (R11), a team with no robot
+    left (R4, R5). 3 queries."""
+    from ..models import Robot, TeamMember
+    from ..services.preconditions import no_robot_left
+
+    found = []
+    entries = list(season.entries.exclude(status__in=[Entry.Status.WITHDRAWN, Entry.Status.AUDITION_REJECTED])
+                   .select_related("team").annotate(member_count=Count("members", distinct=True))
+                   .prefetch_related("robots").order_by("team__name_en"))
+    if phase_before in (Phase.REGISTRATION, Phase.AUDITIONS) and len(entries) < FIELD_SIZE:
+        found.append({"rule": "R1", "text": _("Only %(n)d applicants for %(places)d places.") % {
+            "n": len(entries), "places": FIELD_SIZE}})
+    if phase_before in (Phase.REGISTRATION, Phase.AUDITIONS, Phase.DRAW):
+        for e in entries:
+            roles = sorted(r.role for r in e.robots.all())
+            if roles != [Robot.Role.BACKUP, Robot.Role.PRIMARY]:
+                found.append({"rule": "R3", "text": _("%(team)s has not registered both robots "
+                                                      "(primary and backup).") % {"team": e.team}})
+            if e.member_count in (TeamMember.MIN_ROSTER, TeamMember.MAX_ROSTER):
+                found.append({"rule": "R2", "text": _("%(team)s has %(n)d members: its roster is at the "
+                                                      "limit of %(lo)d-%(hi)d.") % {
+                    "team": e.team, "n": e.member_count, "lo": TeamMember.MIN_ROSTER,
+                    "hi": TeamMember.MAX_ROSTER}})
+    for e in entries:
+        if e.status == Entry.Status.QUALIFIED and no_robot_left(e.robots.all()):
+            found.append({"rule": "R4, R5", "text": _("%(team)s has no robot left: both its robots "
+                                                      "failed. It can only forfeit.") % {"team": e.team}})
+    found += ring_spacing_warnings(season)
+    return found
+
+
+def ring_spacing_warnings(season: Season) -> list[dict]:
+    """Two matches on one ring that start closer than a time slot (R11). 1 query."""
+    slot = dt.timedelta(minutes=season.slot_minutes)
+    last: dict[str, Match] = {}
+    found = []
+    for m in season.matches.exclude(scheduled_at=None).exclude(status__in=Match.DONE).order_by(
+            "ring", "scheduled_at"):
+        before = last.get(m.ring)
+        if before is not None and m.scheduled_at - before.scheduled_at < slot:
+            found.append({"rule": "R11", "text": _(
+                "%(ring)s: %(a)s and %(b)s start %(gap)s apart; a fight's slot is %(slot)s.") % {
+                "ring": m.ring or "—", "a": before.slot, "b": m.slot,
+                "gap": duration(m.scheduled_at - before.scheduled_at), "slot": duration(slot)}})
+        last[m.ring] = m
+    return found

@@ -29,7 +29,7 @@ from .base import (
     dry_run,
     require_organizer,
 )
-from .phase import ACTIONS, draw_check
+from .phase import ACTIONS, draw_check, preview_with_warnings
 
 Phase = Season.Phase
 
@@ -244,7 +244,7 @@ class SeasonAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
         preview = refusal = None
         if form is None or form.is_valid():
             try:
-                preview = dry_run(lambda: step.preview(season, form, request.user))
+                preview = dry_run(lambda: preview_with_warnings(step, season, form, request.user))
             except RuleViolation as exc:
                 refusal = exc
         return admin_page(self, request, "admin/league/season/phase_action.html", {

@@ -71,7 +71,8 @@ def season_dashboard(*, now: dt.datetime | None = None) -> Dashboard:
                                      "allowances", "referees")  # 6, 7, 8
                    .order_by("scheduled_at", "ring", "slot"))
     reward_places = defaultdict(set)
-    for season_id, place in Reward.objects.filter(season_id__in=open_ids).values_list("season_id", "place"):  # 9
+    places = Reward.objects.filter(season_id__in=open_ids).values_list("season_id", "place")
+    for season_id, place in places:  # 9
         reward_places[season_id].add(place)
     pending = list(FailureReport.objects.filter(status=FailureReport.Status.PENDING)  # 10
                    .select_related("entry__team", "entry__season", "robot", "match", "filed_by")
@@ -143,4 +144,5 @@ def _today(season: Season, matches: list[Match], now: dt.datetime) -> list[RingD
         if m.scheduled_at and m.scheduled_at.astimezone(season.tz).date() == today:
             rings[m.ring].append(m)
     order = {name: i for i, name in enumerate(season.ring_list)}
-    return [RingDay(ring, ms) for ring, ms in sorted(rings.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))]
+    ordered = sorted(rings.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))
+    return [RingDay(ring, ms) for ring, ms in ordered]
