@@ -11,6 +11,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django import forms
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,7 @@ from ..forms.admin import SeedForm, SeedingForm
 from ..models import Entry, Match, Season
 from ..money import money
 from ..rules.draw import DrawTeam, draw_conflicts, draw_groups
+from ..services import seeding
 from ..services.entries import FIELD_SIZE
 from .base import duration
 
@@ -99,25 +101,64 @@ class CloseAuditions(PhaseAction):
         return _("Auditions are closed: the %(n)d teams of the main event are fixed.") % {"n": FIELD_SIZE}
 
 
+class SourceSeedingForm(SeedingForm):
+    """The seeds (R10), where they come from, the stored seed of a drawn order, and the reason for
+    any change made by hand from the source's order."""
+
+    EXTRA = ("source", "source_seed", "reason")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"] = forms.ChoiceField(label=_("Seeds come from"), choices=seeding.Source.choices)
+        self.fields["source_seed"] = forms.IntegerField(
+            label=_("Seed of the drawn order"), required=False, min_value=0, max_value=2**31 - 1,
+            help_text=_("Stored with the seeding, so anyone can re-draw the same order."))
+        self.fields["reason"] = forms.CharField(
+            label=_("Reason for changes by hand"), required=False, max_length=300,
+            help_text=_("Needed when a team's seed differs from what the source gives (audited)."))
+
+    def extra_fields(self):
+        return [self[name] for name in self.EXTRA]
+
+    def stated(self) -> dict:
+        return {"source": self.cleaned_data["source"], "source_seed": self.cleaned_data.get("source_seed"),
+                "reason": self.cleaned_data.get("reason", "")}
+
+
 class SeedPots(PhaseAction):
     def form(self, season, data=None):
         entries = sorted(qualified(season), key=lambda e: (e.seed is None, e.seed or 0, e.team.name_en))
-        form = SeedingForm(data, entries=entries)
-        if data is None:  # preview the current (or alphabetical) seeding straight away
-            form = SeedingForm({f"seed_{e.pk}": i for i, e in enumerate(entries, start=1)},
-                               entries=entries)
-        return form
+        if data is not None and "_source" not in data:
+            return SourceSeedingForm(data, entries=entries)
+        # A source picked (or the page opened): fill the seeds from it and preview straight away.
+        default = (seeding.Source.AUDITION if any(e.audition_score is not None for e in entries)
+                   else seeding.Source.DRAWN)
+        source = (data or {}).get("source") or default
+        source = source if source in seeding.Source.values else default
+        try:
+            draw_seed = int((data or {}).get("source_seed") or "")
+        except ValueError:
+            draw_seed = secrets.randbelow(2**31)
+        ordered = [t.entry for t in seeding.seeding_order(season, entries, source, seed=draw_seed)]
+        return SourceSeedingForm({**{f"seed_{e.pk}": i for i, e in enumerate(ordered, start=1)},
+                                  "source": source, "source_seed": draw_seed if source == "drawn" else "",
+                                  "reason": ""}, entries=entries)
 
     def preview(self, season, form, actor):
-        seeded = services.pots_seed(season=season, order=form.order(), actor=actor)
+        stated = form.stated()
+        entries = qualified(season)
+        basis = {t.entry.pk: t.basis for t in seeding.seeding_order(
+            season, entries, stated["source"], seed=stated["source_seed"])}
+        seeded = services.pots_seed(season=season, order=form.order(), actor=actor, **stated)
         pots = defaultdict(list)
         for entry in seeded:
             pots[entry.pot].append({"seed": entry.seed, "team": str(entry.team),
-                                    "country": entry.team.country})
-        return {"pots": sorted(pots.items())}
+                                    "country": entry.team.country, "basis": basis.get(entry.pk, "")})
+        return {"pots": sorted(pots.items()), "source": seeding.Source(stated["source"]).label,
+                "source_seed": stated["source_seed"] if stated["source"] == "drawn" else None}
 
     def perform(self, season, form, actor):
-        services.pots_seed(season=season, order=form.order(), actor=actor)
+        services.pots_seed(season=season, order=form.order(), actor=actor, **form.stated())
         return _("The pots are seeded.")
 
 

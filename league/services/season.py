@@ -20,6 +20,7 @@ from ..rules import bracket as bracket_rules
 from ..rules.draw import DrawTeam, draw_groups
 from ..rules.schedule import plan_group_schedule, plan_knockout_schedule, schedule_violations
 from . import preconditions as pre
+from . import seeding
 from .common import audit, bump, lock_season, require_organizer, require_phase, save_checked
 from .entries import FIELD_SIZE
 from .preconditions import refuse_if
@@ -160,11 +161,13 @@ def season_auditions_close(*, season: Season, actor) -> Season:
         return _advance_phase(season, Season.Phase.DRAW, actor=actor)
 
 
-def pots_seed(*, season: Season, order: list[int] | None = None, actor) -> list[Entry]:
+def pots_seed(*, season: Season, order: list[int] | None = None, actor, source: str | None = None,
+              source_seed: int | None = None, reason: str = "") -> list[Entry]:
     """Seed the 16 and fill the pots: seeds 1-4 in pot 1, 5-8 in pot 2, ... (R10).
 
     ``order`` lists the qualified entries' ids from seed 1 to 16; without it the
-    seeds already set on the entries are used.
+    seeds already set on the entries are used. ``source`` says where the order comes from
+    (services/seeding.py); a change from the source's order needs a ``reason``.
     """
     require_organizer(actor)
     with transaction.atomic():
@@ -179,6 +182,10 @@ def pots_seed(*, season: Season, order: list[int] | None = None, actor) -> list[
         if sorted(order) != sorted(entries) or len(order) != FIELD_SIZE:
             raise RuleViolation("R10", _("The seeding must list each of the %(n)d qualified teams "
                                          "exactly once.") % {"n": FIELD_SIZE})
+        if source is None:  # a caller that states no source gives the order itself
+            source, reason = seeding.Source.MANUAL, reason or _("order given without a stated source")
+        stated = seeding.seeding_check(season, list(entries.values()), order, source=source,
+                                       seed=source_seed, reason=reason)
         Entry.objects.filter(pk__in=order).update(seed=None)  # free the unique seeds first
         seeded = []
         for index, pk in enumerate(order):
@@ -187,8 +194,10 @@ def pots_seed(*, season: Season, order: list[int] | None = None, actor) -> list[
             entry.pot = index // POT_SIZE + 1
             entry.save(update_fields=["seed", "pot"])
             seeded.append(entry)
-        audit(actor=actor, action="pots_seeded", obj=season,
-              data={"order": [e.team.slug for e in seeded]})
+        season.seeding_source, season.seeding_seed = source, stated.get("seed")
+        season.save(update_fields=["seeding_source", "seeding_seed"])
+        audit(actor=actor, action="pots_seeded", obj=season, reason=stated.get("reason", ""),
+              data={"order": [e.team.slug for e in seeded], **stated})
         bump(season)
         return seeded
 
