@@ -32,7 +32,8 @@ def test_r1_thirteen_of_sixteen_qualified_blocks_closing_the_auditions(org):
     assert refused.value.text == "R1: 13 of 16 qualified."
     page = org().get(reverse("admin:index")).content.decode()
     assert "13 of 16 qualified." in page and "(R1)" in page
-    fix = reverse("admin:league_entry_changelist") + f"?season__id__exact={season.pk}&amp;status__exact=qualified"
+    fix = (reverse("admin:league_entry_changelist")
+           + f"?season__id__exact={season.pk}&amp;status__exact=qualified")
     assert fix in page
 
 
