@@ -38,8 +38,9 @@ def print_view(model_admin, request, pk: int, sheet: str):
     if sheet not in SHEETS:
         raise Http404(sheet)
     context = {"season": season, "sheet": sheet, "sheet_title": SHEETS[sheet],
-               "sheet_links": [{"slug": s, "title": t, "url": reverse("admin:league_season_print", args=[pk, s])}
-                          for s, t in SHEETS.items()],
+               "sheet_links": [{"slug": s, "title": t,
+                                "url": reverse("admin:league_season_print", args=[pk, s])}
+                               for s, t in SHEETS.items()],
                "back_url": reverse("admin:league_season_change", args=[pk]),
                "printed_at": dt.datetime.now(tz=season.tz)}
     context.update(SHEET_CONTEXT[sheet](season, request))
