@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('league', '0004_verbose_names'),
+        ('league', '0006_role_permissions'),
     ]
 
     operations = [
