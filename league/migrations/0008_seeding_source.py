@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('league', '0006_role_permissions'),
+        ('league', '0007_ring_queue'),
     ]
 
     operations = [
