@@ -10,6 +10,7 @@ from league.errors import RuleViolation
 from league.models import Entry, Robot, TeamMember
 from league.selectors.dashboard import season_dashboard
 from league.selectors.referee import match_card
+from league.services.common import system_actor
 from tests import factories
 from tests.admin_site.helpers import auditions_season, group_stage_season
 
@@ -28,7 +29,7 @@ def test_r1_thirteen_of_sixteen_qualified_blocks_closing_the_auditions(org):
     season = auditions_season(applicants=13, passed=13, qualify=13)
     assert "13 of 16 qualified. (R1)" in blockers_text(season)
     with pytest.raises(RuleViolation) as refused:  # the service refuses on the very same blocker
-        services.season_auditions_close(season=season)
+        services.season_auditions_close(season=season, actor=system_actor())
     assert refused.value.text == "R1: 13 of 16 qualified."
     page = org().get(reverse("admin:index")).content.decode()
     assert "13 of 16 qualified." in page and "(R1)" in page
@@ -40,7 +41,7 @@ def test_r1_thirteen_of_sixteen_qualified_blocks_closing_the_auditions(org):
 def test_r2_r3_roster_and_robots_blockers_link_to_the_entry(org):
     season = auditions_season(applicants=16, passed=16, qualify=16)
     entries = list(season.entries.select_related("team").order_by("team__name_en"))
-    services.robot_remove(robot=entries[0].robots.get(role=Robot.Role.BACKUP))
+    services.robot_remove(robot=entries[0].robots.get(role=Robot.Role.BACKUP), actor=system_actor())
     # The services keep a qualified roster at 3 or more; a roster of 2 only comes from data made
     # before that check (or by hand in the database): the blocker still names it.
     TeamMember.objects.filter(pk__in=list(entries[1].members.values_list("pk", flat=True))[:2]).delete()
@@ -51,7 +52,7 @@ def test_r2_r3_roster_and_robots_blockers_link_to_the_entry(org):
     assert reverse("admin:league_entry_change", args=[entries[0].pk]) in page
     assert reverse("admin:league_entry_change", args=[entries[1].pk]) in page
     with pytest.raises(RuleViolation):
-        services.season_auditions_close(season=season)
+        services.season_auditions_close(season=season, actor=system_actor())
 
 
 def test_r10_seed_pots_then_draw_are_the_next_steps_and_unseeded_pots_block(org):
@@ -67,7 +68,7 @@ def test_r7_a_match_without_referee_blocks_with_a_link_to_it(org):
     assert match.referees.count() == 0  # the schedule assigns nobody
     texts = blockers_text(season)
     assert f"{match.slot} has no referee. (R7)" in texts
-    services.referees_assign(match=match, referees=[factories.staff()["ref1"]])
+    services.referees_assign(match=match, referees=[factories.staff()["ref1"]], actor=system_actor())
     assert f"{match.slot} has no referee. (R7)" not in blockers_text(season)
     page = org().get(reverse("admin:index")).content.decode()
     other = season.matches.exclude(pk=match.pk).order_by("scheduled_at", "ring").first()
@@ -82,7 +83,7 @@ def test_r12_group_b_needs_lots_links_to_the_lots_page(org):
     page = org().get(reverse("admin:index")).content.decode()
     assert reverse("admin:league_season_lots", args=[season.pk]) in page
     with pytest.raises(RuleViolation) as refused:
-        services.knockout_start(season=season, seed=1)
+        services.knockout_start(season=season, seed=1, actor=system_actor())
     assert refused.value.rule == "R12"
 
 
@@ -103,7 +104,7 @@ def fail_both_robots(entry: Entry) -> None:
 
 def test_r4_r5_team_with_no_robot_left_is_flagged_on_dashboard_and_referee_card(org):
     season = group_stage_season(played=False)
-    services.referees_assign_round_robin(season=season)
+    services.referees_assign_round_robin(season=season, actor=system_actor())
     match = season.matches.order_by("scheduled_at", "ring").first()
     entry = match.red
     fail_both_robots(entry)

@@ -12,6 +12,7 @@ from league.admin.phase import ring_spacing_warnings, season_warnings
 from league.errors import RuleViolation
 from league.models import AuditEvent, Entry, Placing, Robot, Season
 from league.services import seeding
+from league.services.common import system_actor
 from tests import factories
 from tests.admin_site.helpers import group_stage_season
 
@@ -38,8 +39,9 @@ def test_r3_r2_a_team_without_both_robots_and_a_roster_at_its_limit_are_warned()
     season = factories.SeasonFactory()
     full = factories.apply_team(season, factories.catalogue_team(0), 0)
     for i in range(6):
-        services.member_add(entry=full, name=f"Extra member {i}", role="technical_staff")
-    bare = services.entry_apply(season=season, team=factories.catalogue_team(1))
+        services.member_add(entry=full, name=f"Extra member {i}", role="technical_staff",
+                            actor=system_actor())
+    bare = services.entry_apply(season=season, team=factories.catalogue_team(1), actor=system_actor())
     texts = [(w["rule"], w["text"]) for w in season_warnings(season, phase_before=season.phase)]
     assert ("R3", f"{bare.team} has not registered both robots (primary and backup).") in texts
     assert ("R2", f"{full.team} has 10 members: its roster is at the limit of 3-10.") in texts

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('league', '0007_ring_queue'),
+        ('league', '0008_one_write_path'),
     ]
 
     operations = [
