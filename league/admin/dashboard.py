@@ -39,7 +39,7 @@ def next_actions(season: Season) -> list[dict]:
                  "url": reverse("admin:league_season_rewards", args=[season.pk])}]
     steps = [{"title": a.title, "url": a.url(season)} for a in ACTIONS.values() if season.phase in a.phases]
     if season.phase == Phase.DRAW:  # one step of the draw phase at a time
-        steps = steps[2:] if season.draw_seed is not None else steps[:2]
+        steps = steps[2:] if season.draw_has_run() else steps[:2]
     return steps
 
 

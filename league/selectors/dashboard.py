@@ -117,7 +117,7 @@ def _blockers(season, entries, qualified, groups, matches, reward_places) -> lis
         return pre.auditions_close_blockers(
             season, [(e, e.member_count, [r.role for r in e.robots.all()]) for e in qualified])
     if season.phase == Phase.DRAW:
-        if season.draw_seed is None:
+        if not season.draw_has_run():
             return pre.draw_blockers(season, qualified)
         return pre.schedule_blockers(season, has_matches=bool(matches))
     referees = pre.referee_blockers((m, len(m.referees.all())) for m in matches if m.red_id or m.blue_id
