@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "robot_failed": _("Robot marked failed"),
     "robot_replaced": _("Robot replaced"),
     "pots_seeded": _("Seeds and pots set"),
+    "audition_scored": _("Audition score recorded"),
     "draw_run": _("Group draw held"),
     "lots_drawn": _("Lots drawn"),
     "referees_assigned": _("Referees assigned"),
