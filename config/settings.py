@@ -49,7 +49,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # daphne's runserver serves ASGI, so `make run` streams events (league.push).
     "daphne",
-    "django.contrib.admin",
+    "league.adminsite.LeagueAdminConfig",  # django.contrib.admin with the season dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -8,7 +8,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from .. import importing
+from ..exchange import ImportRefused, applications
 from ..forms.admin import ImportForm
 from ..models import Season
 from .base import admin_page
@@ -25,11 +25,11 @@ def import_view(model_admin, request, season: Season):
         if stored.get("token") != request.POST.get("token") or stored.get("season") != season.pk:
             messages.error(request, gettext("This preview has expired: upload the file again."))
             return HttpResponseRedirect(request.path)
-        rows = importing.parse([(line, cells) for line, cells in stored["table"]])
+        rows = applications.parse([(line, cells) for line, cells in stored["table"]])
         try:
-            count = importing.run(season, rows, request.user)
-        except importing.ImportRefused as exc:
-            messages.error(request, exc.text)
+            count = applications.run(season, rows, request.user)
+        except ImportRefused as exc:
+            messages.error(request, applications.refusal_text(exc))
             token = stored["token"]
         else:
             del request.session[SESSION_KEY]
@@ -42,23 +42,25 @@ def import_view(model_admin, request, season: Season):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                table = importing.read_table(upload.name, upload.read())
-            except importing.ImportFileError as exc:
-                form.add_error("file", str(exc))
+                table = applications.read_table(upload.name, upload.read(),
+                                                encoding=form.cleaned_data["encoding"])
+            except ImportRefused as exc:
+                message = exc.message if exc.path == gettext("(file)") else str(exc)
+                form.add_error(exc.field if exc.field in form.fields else "file", message)
             else:
-                rows = importing.preview(season, importing.parse(table), request.user)
+                rows = applications.preview(season, applications.parse(table), request.user)
                 token = secrets.token_urlsafe(16)
                 request.session[SESSION_KEY] = {"token": token, "season": season.pk, "table": table}
     context = {
         "title": gettext("Import applications: %(season)s") % {"season": season},
         "original": season, "form": form, "rows": rows, "token": token,
         "error_count": sum(1 for r in rows if r.errors) if rows else 0,
-        "columns_required": importing.REQUIRED, "columns_optional": importing.OPTIONAL,
+        "columns_required": applications.REQUIRED, "columns_optional": applications.OPTIONAL,
     }
     return admin_page(model_admin, request, "admin/league/season/import.html", context)
 
 
 def template_view(request):
-    response = HttpResponse("\ufeff" + importing.template_csv(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse("\ufeff" + applications.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="applications-template.csv"'
     return response

@@ -11,6 +11,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django import forms
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,7 @@ from ..forms.admin import SeedForm, SeedingForm
 from ..models import Entry, Match, Season
 from ..money import money
 from ..rules.draw import DrawTeam, draw_conflicts, draw_groups
+from ..services import seeding
 from ..services.entries import FIELD_SIZE
 from .base import duration
 
@@ -99,25 +101,64 @@ class CloseAuditions(PhaseAction):
         return _("Auditions are closed: the %(n)d teams of the main event are fixed.") % {"n": FIELD_SIZE}
 
 
+class SourceSeedingForm(SeedingForm):
+    """The seeds (R10), where they come from, the stored seed of a drawn order, and the reason for
+    any change made by hand from the source's order."""
+
+    EXTRA = ("source", "source_seed", "reason")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"] = forms.ChoiceField(label=_("Seeds come from"), choices=seeding.Source.choices)
+        self.fields["source_seed"] = forms.IntegerField(
+            label=_("Seed of the drawn order"), required=False, min_value=0, max_value=2**31 - 1,
+            help_text=_("Stored with the seeding, so anyone can re-draw the same order."))
+        self.fields["reason"] = forms.CharField(
+            label=_("Reason for changes by hand"), required=False, max_length=300,
+            help_text=_("Needed when a team's seed differs from what the source gives (audited)."))
+
+    def extra_fields(self):
+        return [self[name] for name in self.EXTRA]
+
+    def stated(self) -> dict:
+        return {"source": self.cleaned_data["source"], "source_seed": self.cleaned_data.get("source_seed"),
+                "reason": self.cleaned_data.get("reason", "")}
+
+
 class SeedPots(PhaseAction):
     def form(self, season, data=None):
         entries = sorted(qualified(season), key=lambda e: (e.seed is None, e.seed or 0, e.team.name_en))
-        form = SeedingForm(data, entries=entries)
-        if data is None:  # preview the current (or alphabetical) seeding straight away
-            form = SeedingForm({f"seed_{e.pk}": i for i, e in enumerate(entries, start=1)},
-                               entries=entries)
-        return form
+        if data is not None and "_source" not in data:
+            return SourceSeedingForm(data, entries=entries)
+        # A source picked (or the page opened): fill the seeds from it and preview straight away.
+        default = (seeding.Source.AUDITION if any(e.audition_score is not None for e in entries)
+                   else seeding.Source.DRAWN)
+        source = (data or {}).get("source") or default
+        source = source if source in seeding.Source.values else default
+        try:
+            draw_seed = int((data or {}).get("source_seed") or "")
+        except ValueError:
+            draw_seed = secrets.randbelow(2**31)
+        ordered = [t.entry for t in seeding.seeding_order(season, entries, source, seed=draw_seed)]
+        return SourceSeedingForm({**{f"seed_{e.pk}": i for i, e in enumerate(ordered, start=1)},
+                                  "source": source, "source_seed": draw_seed if source == "drawn" else "",
+                                  "reason": ""}, entries=entries)
 
     def preview(self, season, form, actor):
-        seeded = services.pots_seed(season=season, order=form.order(), actor=actor)
+        stated = form.stated()
+        entries = qualified(season)
+        basis = {t.entry.pk: t.basis for t in seeding.seeding_order(
+            season, entries, stated["source"], seed=stated["source_seed"])}
+        seeded = services.pots_seed(season=season, order=form.order(), actor=actor, **stated)
         pots = defaultdict(list)
         for entry in seeded:
             pots[entry.pot].append({"seed": entry.seed, "team": str(entry.team),
-                                    "country": entry.team.country})
-        return {"pots": sorted(pots.items())}
+                                    "country": entry.team.country, "basis": basis.get(entry.pk, "")})
+        return {"pots": sorted(pots.items()), "source": seeding.Source(stated["source"]).label,
+                "source_seed": stated["source_seed"] if stated["source"] == "drawn" else None}
 
     def perform(self, season, form, actor):
-        services.pots_seed(season=season, order=form.order(), actor=actor)
+        services.pots_seed(season=season, order=form.order(), actor=actor, **form.stated())
         return _("The pots are seeded.")
 
 
@@ -349,3 +390,63 @@ ACTIONS: dict[str, PhaseAction] = {a.slug: a for a in [
         _("Places come from the bracket and every team of the last 8 gets its place's reward."),
         _("Finish the season")),
 ]}
+
+
+# --- Warnings before mistakes: what is unusual even when the service allows it --------------------
+
+def preview_with_warnings(step: PhaseAction, season: Season, form, actor) -> dict:
+    """The step's preview (inside dry_run) and, after the service ran, what looks unusual."""
+    phase_before = season.phase
+    preview = step.preview(season, form, actor)
+    preview["warnings"] = season_warnings(season, phase_before=phase_before)
+    return preview
+
+
+def season_warnings(season: Season, *, phase_before: str) -> list[dict]:
+    """Each warning names its rule: a thin registration (R1), teams without both robots (R3), a
+    roster at its limit (R2), matches on one ring closer than a slot (R11), a team with no robot
+    left (R4, R5). 3 queries."""
+    from ..models import Robot, TeamMember
+    from ..services.preconditions import no_robot_left
+
+    found = []
+    entries = list(season.entries.exclude(status__in=[Entry.Status.WITHDRAWN, Entry.Status.AUDITION_REJECTED])
+                   .select_related("team").annotate(member_count=Count("members", distinct=True))
+                   .prefetch_related("robots").order_by("team__name_en"))
+    if phase_before in (Phase.REGISTRATION, Phase.AUDITIONS) and len(entries) < FIELD_SIZE:
+        found.append({"rule": "R1", "text": _("Only %(n)d applicants for %(places)d places.") % {
+            "n": len(entries), "places": FIELD_SIZE}})
+    if phase_before in (Phase.REGISTRATION, Phase.AUDITIONS, Phase.DRAW):
+        for e in entries:
+            roles = sorted(r.role for r in e.robots.all())
+            if roles != [Robot.Role.BACKUP, Robot.Role.PRIMARY]:
+                found.append({"rule": "R3", "text": _("%(team)s has not registered both robots "
+                                                      "(primary and backup).") % {"team": e.team}})
+            if e.member_count in (TeamMember.MIN_ROSTER, TeamMember.MAX_ROSTER):
+                found.append({"rule": "R2", "text": _("%(team)s has %(n)d members: its roster is at the "
+                                                      "limit of %(lo)d-%(hi)d.") % {
+                    "team": e.team, "n": e.member_count, "lo": TeamMember.MIN_ROSTER,
+                    "hi": TeamMember.MAX_ROSTER}})
+    for e in entries:
+        if e.status == Entry.Status.QUALIFIED and no_robot_left(e.robots.all()):
+            found.append({"rule": "R4, R5", "text": _("%(team)s has no robot left: both its robots "
+                                                      "failed. It can only forfeit.") % {"team": e.team}})
+    found += ring_spacing_warnings(season)
+    return found
+
+
+def ring_spacing_warnings(season: Season) -> list[dict]:
+    """Two matches on one ring that start closer than a time slot (R11). 1 query."""
+    slot = dt.timedelta(minutes=season.slot_minutes)
+    last: dict[str, Match] = {}
+    found = []
+    for m in season.matches.exclude(scheduled_at=None).exclude(status__in=Match.DONE).order_by(
+            "ring", "scheduled_at"):
+        before = last.get(m.ring)
+        if before is not None and m.scheduled_at - before.scheduled_at < slot:
+            found.append({"rule": "R11", "text": _(
+                "%(ring)s: %(a)s and %(b)s start %(gap)s apart; a fight's slot is %(slot)s.") % {
+                "ring": m.ring or "—", "a": before.slot, "b": m.slot,
+                "gap": duration(m.scheduled_at - before.scheduled_at), "slot": duration(slot)}})
+        last[m.ring] = m
+    return found

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import services
 from ..models import Match, Season
-from ..selectors.rings import estimated_starts, match_minutes, ring_queues
+from ..selectors.rings import estimated_starts_of, match_minutes, ring_queues
 from .base import admin_page, call_service, require_organizer
 
 RUNNING = (Season.Phase.GROUP_STAGE, Season.Phase.KNOCKOUT)
@@ -169,17 +169,14 @@ def ring_urls(model_admin) -> list:
 # --- The estimated column of the admin's match list ----------------------------------------------
 
 class EstimatedChangeList(ChangeList):
-    """The match list with ``estimated_at`` on each row: one query per season on the page."""
+    """The match list with ``estimated_at`` on each row: one query, however many seasons."""
 
     def get_results(self, request):
         super().get_results(request)
         rows = list(self.result_list)
-        for season_id in {m.season_id for m in rows}:
-            season = next(m.season for m in rows if m.season_id == season_id)
-            estimates = estimated_starts(season)
-            for m in rows:
-                if m.season_id == season_id:
-                    m.estimated_at = estimates.get(m.pk)
+        estimates = estimated_starts_of({m.season_id: m.season for m in rows}.values())
+        for m in rows:
+            m.estimated_at = estimates.get(m.pk)
 
 
 @admin.display(description=_("estimated"))

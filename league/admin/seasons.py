@@ -11,8 +11,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import exports, roles, services
+from .. import roles, services
 from ..errors import RuleViolation
+from ..exchange import exports
 from ..forms.admin import LotsForm, RewardForm, SeasonAdminForm
 from ..models import Entry, Match, Placing, Reward, Season
 from ..money import money
@@ -20,7 +21,7 @@ from ..selectors import season_standings
 from ..services.common import require_phase
 from ..services.entries import FIELD_SIZE
 from ..services.season import DEFAULT_REWARDS
-from . import imports
+from . import imports, printing, season_file
 from .base import (
     AuditHistoryMixin,
     ServiceSaveMixin,
@@ -29,7 +30,7 @@ from .base import (
     dry_run,
     require_organizer,
 )
-from .phase import ACTIONS, draw_check
+from .phase import ACTIONS, draw_check, preview_with_warnings
 
 Phase = Season.Phase
 
@@ -214,6 +215,7 @@ class SeasonAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
             path("<int:pk>/import/", view(self.import_view), name="league_season_import"),
             path("import-template.csv", view(self.import_template_view),
                  name="league_season_import_template"),
+            *printing.urls(self), *season_file.urls(self),
             *super().get_urls(),
         ]
 
@@ -243,7 +245,7 @@ class SeasonAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
         preview = refusal = None
         if form is None or form.is_valid():
             try:
-                preview = dry_run(lambda: step.preview(season, form, request.user))
+                preview = dry_run(lambda: preview_with_warnings(step, season, form, request.user))
             except RuleViolation as exc:
                 refusal = exc
         return admin_page(self, request, "admin/league/season/phase_action.html", {

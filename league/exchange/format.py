@@ -13,6 +13,8 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .errors import FormatError, ImportRefused  # noqa: F401  (re-exported: the one refusal)
+
 FORMAT = "robot-league-season"
 VERSION = 1
 
@@ -30,37 +32,6 @@ MATCH_METHODS = ("ko", "tko", "points", "overtime", "forfeit", "dq")
 ROUND_METHODS = ("ko", "tko", "points", "overtime")
 ALLOWANCE_KINDS = ("manual_reset", "tactical_timeout", "emergency_repair")
 FAILURE_STATUSES = ("pending", "approved", "rejected")
-
-
-class ImportRefused(Exception):
-    """A season file was refused; nothing was saved.
-
-    ``path`` is the place in the file (``matches[12].rounds[2]``), ``rule`` the rule id it breaks
-    (``"R8"``) or None for a file that is malformed or inconsistent without breaking a rule.
-    """
-
-    def __init__(self, path: str, message: str, rule: str | None = None):
-        self.path = path or "(file)"
-        self.rule = rule
-        message = str(message)
-        if rule and message.startswith(f"{rule}: "):
-            message = message[len(rule) + 2:]
-        self.message = message
-        super().__init__(str(self))
-
-    @property
-    def text(self) -> str:
-        return f"{self.rule}: {self.message}" if self.rule else self.message
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.text}"
-
-
-class FormatError(ImportRefused):
-    """The file is not a well-formed season file (shape, types, values, references)."""
-
-    def __init__(self, path: str, message: str):
-        super().__init__(path, message, None)
 
 
 def join(path: str, key: str | int) -> str:

@@ -21,19 +21,16 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .. import services
 from ..errors import RuleViolation
 from ..models import (
-    AllowanceUse,
     Entry,
     FailureReport,
     Match,
     Replacement,
-    Reward,
     Robot,
     Round,
     Season,
@@ -41,11 +38,14 @@ from ..models import (
 )
 from ..rules.schedule import schedule_violations
 from ..selectors import group_standings
+from ..services import imports as import_services
+from ..services.common import dry_run as rolled_back  # the one dry run (import_season's dry_run= names it)
 from ..services.common import system_actor
 from ..services.matches import RoundInput
-from ..services.season import check_group_schedule
+from .errors import ImportRefused
 from .export import dumps, season_document
-from .format import SEASON_PHASES, SORT_KEYS, ImportRefused, check_structure, dt_in, normalized
+from .format import SEASON_PHASES, SORT_KEYS, check_structure, dt_in, normalized
+from .reading import load_json
 
 RULE_PREFIX = re.compile(r"^(R\d{1,2}):")
 NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
@@ -65,6 +65,8 @@ def at(path: str, rule: str | None = None) -> Iterator[None]:
         raise
     except RuleViolation as exc:
         text = "; ".join(exc.messages)
+        if exc.field:
+            path = f"{path}.{exc.field}"
         found = RULE_PREFIX.match(text)
         raise ImportRefused(path, text, exc.rule or (found.group(1) if found else rule)) from exc
     except ValidationError as exc:
@@ -79,21 +81,34 @@ def at(path: str, rule: str | None = None) -> Iterator[None]:
         raise ImportRefused(path, text, found.group(1) if found else rule) from exc
 
 
-def import_season(data: Any, *, source: str = "") -> Season:
-    """Check the file's shape, then replay it in one transaction. Raises ImportRefused."""
+def import_season(data: bytes | str | dict, *, actor=None, dry_run: bool = False,
+                  source: str = "") -> Season:
+    """Read a season file (bytes or text: parsed with the limits of ``reading``; a dict: already
+    parsed), check its shape, then replay it through the services in one transaction as
+    ``actor`` (default: the system actor). Raises ImportRefused with the place in the file and
+    the rule; nothing is saved then. With ``dry_run`` everything is checked and rolled back: the
+    returned season is no longer in the database."""
+    if isinstance(data, (bytes, str)):
+        data = load_json(data)
     check_structure(data)
-    with transaction.atomic():
-        return Replay(normalized(data), source=source).run()
+
+    def work() -> Season:
+        with transaction.atomic():  # the system actor too is created only if the import holds
+            return Replay(normalized(data), actor=actor if actor is not None else system_actor(),
+                          source=source).run()
+
+    return rolled_back(work) if dry_run else work()
 
 
 class Replay:
-    def __init__(self, data: dict, *, source: str = ""):
+    def __init__(self, data: dict, *, actor, source: str = ""):
         self.d = data
+        self.actor = actor
+        self.system = system_actor()  # the hand of what the file names nobody for ("recorded by")
         self.source = source
         self.target = SEASON_PHASES.index(data["season"]["phase"])
         self.season: Season | None = None
         self.users: dict[str, Any] = {}
-        self.system = system_actor()  # the import's own hand, named in the audit trail
         self.teams: dict[str, Team] = {}
         self.entries: dict[str, Entry] = {}
         self.entry_path: dict[str, int] = {}
@@ -125,14 +140,9 @@ class Replay:
         self.timeline()
         if self.reached("finished"):
             with at("placings", "R15"):
-                services.season_finish(season=self.season, actor=self.system)
+                services.season_finish(season=self.season, actor=self.actor)
         self.restore()
         self.compare()
-        services.common.audit(
-            actor=self.system, action="season_imported", obj=self.season, to_state=self.season.phase,
-            reason=self.source[:500],
-            data={"format": self.d["format"], "version": self.d["version"],
-                  "sha256": hashlib.sha256(dumps(self.d).encode()).hexdigest()})
         self.season.refresh_from_db()
         return self.season
 
@@ -142,20 +152,12 @@ class Replay:
         """Use the accounts that exist; create the missing ones, in their role groups, without a
         usable password. An existing account keeps its roles: the services refuse if it lacks one."""
         User = get_user_model()
-        groups = {g.name: g for g in AuthGroup.objects.all()}
         for i, row in enumerate(self.d["users"]):
             user = User.objects.filter(username=row["username"]).first()
             if user is None:
-                user = User(username=row["username"], is_staff="organizer" in row["roles"])
-                user.set_unusable_password()
                 with at(f"users[{i}]"):
-                    user.full_clean()
-                user.save()
-                missing = [r for r in row["roles"] if r not in groups]
-                if missing:
-                    raise ImportRefused(f"users[{i}].roles", f"role group {missing[0]!r} does not "
-                                                             "exist in this database")
-                user.groups.set([groups[r] for r in row["roles"]])
+                    user = import_services.account_create(actor=self.actor, username=row["username"],
+                                                          roles=row["roles"])
             user._league_roles = None
             self.users[row["username"]] = user
 
@@ -173,10 +175,9 @@ class Replay:
                             f"the file says {row[field]!r}; a team's identity lasts across seasons, "
                             "so the import does not change it", "R2")
             else:
-                team = Team(slug=row["slug"], **{f: row[f] for f in TEAM_FIELDS})
                 with at(f"teams[{i}]", "R2"):
-                    team.full_clean()
-                team.save()
+                    team = services.team_create(actor=self.actor, slug=row["slug"],
+                                                **{f: row[f] for f in TEAM_FIELDS})
             self.teams[row["slug"]] = team
 
     def make_season(self) -> None:
@@ -186,16 +187,15 @@ class Replay:
                                                "delete it first to import this file")
         with at("season"):
             self.season = services.season_create(
-                actor=self.system, with_default_rewards=False,
+                actor=self.actor, with_default_rewards=False,
                 starts_on=dt.date.fromisoformat(row["starts_on"]),
                 day_start=dt.time.fromisoformat(row["day_start"]),
                 **{f: row[f] for f in SEASON_FIELDS})
         for i, reward in enumerate(row["rewards"]):
-            obj = Reward(season=self.season, place=reward["place"], description=reward["description"],
-                         value=reward["value"], currency=reward["currency"])
             with at(f"season.rewards[{i}]", "R16"):
-                obj.full_clean()
-            obj.save()
+                services.reward_set(actor=self.actor, season=self.season, place=reward["place"],
+                                    description=reward["description"], value=reward["value"],
+                                    currency=reward["currency"])
 
     # --- registration, auditions, draw -------------------------------------------------------
 
@@ -203,26 +203,27 @@ class Replay:
         for i in self.order:
             row, path = self.d["entries"][i], f"entries[{i}]"
             with at(path, "R2"):
-                entry = services.entry_apply(season=self.season, team=self.teams[row["team"]],
-                                             actor=self.system)
+                entry = services.entry_apply(actor=self.actor, season=self.season,
+                                             team=self.teams[row["team"]])
             self.entries[row["team"]] = entry
             self.entry_path[row["team"]] = i
             for j, member in enumerate(row["members"]):
                 with at(f"{path}.members[{j}]", "R2"):
-                    services.member_add(entry=entry, name=member["name"], role=member["role"],
-                                        actor=self.system)
+                    services.member_add(actor=self.actor, entry=entry, name=member["name"],
+                                        role=member["role"])
             for k, robot in enumerate(row["robots"]):
                 with at(f"{path}.robots[{k}]", "R3"):
-                    services.robot_register(entry=entry, role=robot["role"], serial=robot["serial"],
-                                            name=robot["name"], model=robot["model"], actor=self.system)
+                    services.robot_register(actor=self.actor, entry=entry, role=robot["role"],
+                                            serial=robot["serial"],
+                                            name=robot["name"], model=robot["model"])
             if row["status"] == Entry.Status.WITHDRAWN:
                 with at(f"{path}.status"):
-                    services.entry_withdraw(entry=entry, reason=row["reason"], actor=self.system)
+                    services.entry_withdraw(actor=self.actor, entry=entry, reason=row["reason"])
 
     def auditions(self) -> None:
         if self.reached("auditions"):
             with at("season.phase", "R1"):
-                services.season_registration_close(season=self.season, actor=self.system)
+                services.season_registration_close(actor=self.actor, season=self.season)
         auditioned = (Entry.Status.AUDITION_PASSED, Entry.Status.AUDITION_REJECTED,
                       Entry.Status.QUALIFIED)
         for i in self.order:
@@ -230,14 +231,13 @@ class Replay:
             if row["status"] in auditioned:
                 reason = "" if row["status"] == Entry.Status.QUALIFIED else row["reason"]
                 with at(f"entries[{i}].status"):
-                    services.entry_audition(entry=self.entries[row["team"]], reason=reason,
-                                            passed=row["status"] != Entry.Status.AUDITION_REJECTED,
-                                            actor=self.system)
+                    services.entry_audition(actor=self.actor, entry=self.entries[row["team"]], reason=reason,
+                                            passed=row["status"] != Entry.Status.AUDITION_REJECTED)
         for i in self.order:
             row = self.d["entries"][i]
             if row["status"] == Entry.Status.QUALIFIED:
                 with at(f"entries[{i}]", "R1"):
-                    services.entry_qualify(entry=self.entries[row["team"]], actor=self.system)
+                    services.entry_qualify(actor=self.actor, entry=self.entries[row["team"]])
 
     def qualified_rows(self) -> list[int]:
         return [i for i in self.order if self.d["entries"][i]["status"] == Entry.Status.QUALIFIED]
@@ -254,7 +254,7 @@ class Replay:
                     raise ImportRefused(f"entries[{i}].robots", f"{row['team']} must register one "
                                         "primary and one backup robot before the draw", "R3")
             with at("season.phase", "R1"):
-                services.season_auditions_close(season=self.season, actor=self.system)
+                services.season_auditions_close(actor=self.actor, season=self.season)
         seeded = [i for i in self.order if entries[i]["seed"] is not None]
         if seeded:
             qualified = set(self.qualified_rows())
@@ -264,14 +264,13 @@ class Replay:
                                         "qualified team, has a seed from 1 to 16", "R10")
             seeded.sort(key=lambda i: (entries[i]["seed"], i))
             with at("entries", "R10"):
-                services.pots_seed(season=self.season,
-                                   order=[self.entries[entries[i]["team"]].pk for i in seeded],
-                                   actor=self.system)
+                services.pots_seed(actor=self.actor, season=self.season,
+                                   order=[self.entries[entries[i]["team"]].pk for i in seeded])
             self.expect_entries(("seed", "pot"), "R10")
         seed = self.d["season"]["draw_seed"]
         if seed is not None:
             with at("season.draw_seed", "R10"):
-                services.draw_run(season=self.season, seed=seed, actor=self.system)
+                services.draw_run(actor=self.actor, season=self.season, seed=seed)
         self.expect_entries(("group",), "R10", why="the draw from its stored seed gives")
         replayed = {g.name: [e.team.slug for e in g.entries.select_related("team").order_by("pot")]
                     for g in self.season.groups.all()}
@@ -308,7 +307,7 @@ class Replay:
                                     f"{self.d['season']['phase']}: it has no matches yet")
             return
         with at("season.phase", "R11"):
-            services.group_schedule_generate(season=self.season, actor=self.system)
+            services.group_schedule_generate(actor=self.actor, season=self.season)
         generated = {(m.group.name, frozenset((m.red_id, m.blue_id))): m
                      for m in self.season.matches.select_related("group")}
         taken: dict[tuple, int] = {}
@@ -343,17 +342,9 @@ class Replay:
                                 f"{missing[0].red.team.slug} v {missing[0].blue.team.slug}; the file "
                                 "does not list it", "R11")
         self.check_rest(rows)
-        planned = []
-        for m in generated.values():
-            for field, value in updates[m.pk].items():
-                setattr(m, field, value)
-            planned.append(m)
         with at("matches", "R11"):
-            check_group_schedule(self.season, planned)
-        for pk in updates:  # free the slots first: (season, slot) is unique
-            Match.objects.filter(pk=pk).update(slot=f"~{pk}")
-        for pk, fields in updates.items():
-            Match.objects.filter(pk=pk).update(**fields)
+            import_services.fixtures_place(season=self.season, fixtures=updates, actor=self.actor,
+                                           check_groups=True)
         self.assign_referees(rows)
 
     def check_rest(self, rows: list[int]) -> None:
@@ -385,9 +376,8 @@ class Replay:
             row = self.d["matches"][i]
             if row["referees"]:
                 with at(f"matches[{i}].referees", "R7"):
-                    services.referees_assign(match=self.match(row["slot"]),
-                                             referees=[self.users[u] for u in row["referees"]],
-                                             actor=self.system)
+                    services.referees_assign(actor=self.actor, match=self.match(row["slot"]),
+                                             referees=[self.users[u] for u in row["referees"]])
 
     def match(self, slot: str) -> Match:
         return Match.objects.select_related("red__team", "blue__team").get(season=self.season, slot=slot)
@@ -440,8 +430,8 @@ class Replay:
         for name, rows in sorted(by_group.items()):
             rows.sort(key=lambda i: (self.d["entries"][i]["lot"], i))
             with at(f"entries[{rows[0]}].lot", "R12"):
-                services.lots_record(group=groups[name], order=[
-                    self.entries[self.d["entries"][i]["team"]].pk for i in rows], actor=self.system)
+                services.lots_record(actor=self.actor, group=groups[name], order=[
+                    self.entries[self.d["entries"][i]["team"]].pk for i in rows])
         self.expect_entries(("lot",), "R12", why="the drawing of lots gives")
         if not self.reached("knockout"):
             return  # a tie may wait for its lots while the group stage lasts
@@ -466,7 +456,7 @@ class Replay:
         if seed is None:
             raise ImportRefused("season.knockout_seed", "the quarterfinal draw stores its seed", "R13")
         with at(path, "R13"):
-            services.knockout_start(season=self.season, seed=seed, actor=self.system)
+            services.knockout_start(actor=self.actor, season=self.season, seed=seed)
         self.knockout_started = True
         rows = self.match_rows(*(s for s in Match.Stage.values if s != Match.Stage.GROUP))
         created = {m.slot: m for m in self.season.matches.exclude(stage=Match.Stage.GROUP)
@@ -476,6 +466,7 @@ class Replay:
             if slot not in in_file:
                 raise ImportRefused("matches", f"the bracket has {slot}; the file does not list it",
                                     "R13")
+        fixtures = {}
         for slot, i in in_file.items():
             row, path = self.d["matches"][i], f"matches[{i}]"
             match = created.get(slot)
@@ -483,8 +474,9 @@ class Replay:
                 raise ImportRefused(f"{path}.slot", f"the bracket has no {row['stage']} {slot}", "R13")
             if match.stage == Match.Stage.QUARTERFINAL:
                 self.expect_corners(i, match, "R13", "the quarterfinal draw from its stored seed")
-            Match.objects.filter(pk=match.pk).update(ring=row["ring"],
-                                                     scheduled_at=dt_in(row["scheduled_at"]))
+            fixtures[match.pk] = {"ring": row["ring"], "scheduled_at": dt_in(row["scheduled_at"])}
+        with at("matches", "R13"):
+            import_services.fixtures_place(season=self.season, fixtures=fixtures, actor=self.actor)
         self.assign_referees(rows)
 
     def expect_corners(self, i: int, match: Match, rule: str, source: str) -> None:
@@ -509,12 +501,12 @@ class Replay:
         if robot["red"] or robot["blue"] or row["started_at"] or row["status"] in (
                 Match.Status.CHECKED_IN, Match.Status.LIVE, Match.Status.FINISHED):
             with at(path, "R6"):
-                services.match_check_in(match=match, red_robot=robot["red"], blue_robot=robot["blue"],
-                                        red_seal=row["red_seal"], blue_seal=row["blue_seal"],
-                                        actor=self.system)
+                services.match_check_in(actor=self.actor, match=match, red_robot=robot["red"],
+                                        blue_robot=robot["blue"],
+                                        red_seal=row["red_seal"], blue_seal=row["blue_seal"])
         if row["started_at"] is not None:
             with at(f"{path}.started_at", "R7"):
-                services.match_start(match=match, actor=self.system)
+                services.match_start(actor=self.actor, match=match)
         self.fight(i, match)
         if row["battery_swap"] is not None:
             status = Match.objects.values_list("status", flat=True).get(pk=match.pk)
@@ -523,15 +515,15 @@ class Replay:
                                     "reported during a match and disqualifies that corner, but after "
                                     f"the file's check-in and rounds the match is {status}", "R6")
             with at(f"{path}.battery_swap", "R6"):
-                services.battery_swap_report(match=match, corner=row["battery_swap"], confirmed=True,
-                                             actor=self.system)
+                services.battery_swap_report(actor=self.actor, match=match, corner=row["battery_swap"],
+                                             confirmed=True)
         if row["status"] == Match.Status.FORFEITED:
             if row["winner"] is None:
                 corners = ["red", "blue"]
             else:
                 corners = ["blue" if row["winner"] == row["red"] else "red"]
             with at(f"{path}.status", "R8"):
-                services.match_forfeit(match=match, corners=corners, reason=row["note"], actor=self.system)
+                services.match_forfeit(actor=self.actor, match=match, corners=corners, reason=row["note"])
         if row["signed_off_at"] is not None:
             with at(f"{path}.signed_off_by", "R7"):
                 services.match_sign_off(match=match, actor=self.user(row["signed_off_by"]))
@@ -639,41 +631,37 @@ class Replay:
 
     def restore(self) -> None:
         d = self.d
-        Season.objects.filter(pk=self.season.pk).update(created_at=dt_in(d["season"]["created_at"]))
-        entries = list(self.entries.values())
-        for entry in entries:
-            entry.applied_at = dt_in(d["entries"][self.entry_path[entry.team.slug]]["applied_at"])
-        Entry.objects.bulk_update(entries, ["applied_at"])
-        matches = {m.slot: m for m in self.season.matches.prefetch_related("rounds")}
-        rounds = []
+        entries = {entry.pk: dt_in(d["entries"][self.entry_path[slug]]["applied_at"])
+                   for slug, entry in self.entries.items()}
+        by_slot = {m.slot: m for m in self.season.matches.prefetch_related("rounds")}
+        matches: dict[int, dict] = {}
+        rounds: dict[int, Any] = {}
         for i, row in enumerate(d["matches"]):
-            match = matches.get(row["slot"])
+            match = by_slot.get(row["slot"])
             if match is None:
                 raise ImportRefused(f"matches[{i}].slot", f"the season has no match {row['slot']}")
-            for field, value in self.instants(f"matches[{i}]", row, match,
-                                              ("started_at", "finished_at", "signed_off_at")).items():
-                setattr(match, field, value)
-            match.result_note = row["note"]
+            fields = self.instants(f"matches[{i}]", row, match,
+                                   ("started_at", "finished_at", "signed_off_at"))
+            matches[match.pk] = {**fields, "result_note": row["note"]}
             by_number = {r.number: r for r in match.rounds.all()}
             for rnd in row["rounds"]:
-                by_number[rnd["number"]].recorded_at = dt_in(rnd["recorded_at"])
-                rounds.append(by_number[rnd["number"]])
-        Match.objects.bulk_update(list(matches.values()),
-                                  ["started_at", "finished_at", "signed_off_at", "result_note"])
-        Round.objects.bulk_update(rounds, ["recorded_at"])
-        uses = AllowanceUse.objects.in_bulk([pk for pk, _ in self.allowance_times])
-        for pk, where in self.allowance_times:
-            uses[pk].recorded_at = dt_in(self._at(where))
-        AllowanceUse.objects.bulk_update(list(uses.values()), ["recorded_at"])
+                rounds[by_number[rnd["number"]].pk] = dt_in(rnd["recorded_at"])
         reports = FailureReport.objects.in_bulk([r.pk for r in self.reports.values()])
-        for j, report in self.reports.items():
-            for field, value in self.instants(f"failure_reports[{j}]", d["failure_reports"][j],
-                                              reports[report.pk], ("filed_at", "decided_at")).items():
-                setattr(reports[report.pk], field, value)
-        FailureReport.objects.bulk_update(list(reports.values()), ["filed_at", "decided_at"])
+        report_times = {report.pk: self.instants(f"failure_reports[{j}]", d["failure_reports"][j],
+                                                 reports[report.pk], ("filed_at", "decided_at"))
+                        for j, report in self.reports.items()}
+        replacements = {}
         for row in d["replacements"]:
-            Replacement.objects.filter(entry=self.entries[row["team"]]).update(
-                recorded_at=dt_in(row["recorded_at"]))
+            made = Replacement.objects.filter(entry=self.entries[row["team"]])
+            for pk in made.values_list("pk", flat=True):
+                replacements[pk] = dt_in(row["recorded_at"])
+        import_services.history_restore(
+            season=self.season, actor=self.actor, created_at=dt_in(d["season"]["created_at"]),
+            entries=entries, matches=matches, rounds=rounds,
+            allowances={pk: dt_in(self._at(where)) for pk, where in self.allowance_times},
+            reports=report_times, replacements=replacements, source=self.source,
+            data={"format": d["format"], "version": d["version"],
+                  "sha256": hashlib.sha256(dumps(d).encode()).hexdigest()})
 
     def instants(self, path: str, row: dict, obj, fields: tuple[str, ...]) -> dict:
         out = {}

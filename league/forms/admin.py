@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import roles, services
 from ..errors import RuleViolation
+from ..exchange.reading import ENCODINGS, MAX_TABLE_BYTES
 from ..models import Entry, Match, Reward, Season
 from ..services.common import dry_run
 
@@ -174,10 +175,14 @@ class LotsForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    MAX_BYTES = 2 * 1024 * 1024
+    MAX_BYTES = MAX_TABLE_BYTES
 
     file = forms.FileField(label=_("CSV or XLSX file"),
                            help_text=_("One row per team; the columns are listed below."))
+    encoding = forms.ChoiceField(
+        label=_("Encoding"), choices=ENCODINGS, required=False,
+        help_text=_("For a CSV file: leave it on Detect automatically (UTF-8, UTF-16, Chinese "
+                    "GB18030) unless the import asks you to choose."))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -78,6 +78,9 @@ class Season(models.Model):
     third_place_match = models.BooleanField(_("third-place match"), default=True)
     draw_seed = models.BigIntegerField(_("draw seed"), null=True, blank=True)
     knockout_seed = models.BigIntegerField(_("quarterfinal draw seed"), null=True, blank=True)
+    # Where the pots' seeds came from (league/services/seeding.py), and the seed of a drawn order.
+    seeding_source = models.CharField(_("seeding source"), max_length=16, blank=True)
+    seeding_seed = models.BigIntegerField(_("seeding draw seed"), null=True, blank=True)
     # Bumped by every service that changes what the public sees: ETags of live pages.
     version = models.PositiveBigIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

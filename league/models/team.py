@@ -84,6 +84,10 @@ class Entry(models.Model):
                               related_name="entries", verbose_name=_("group"))
     # Drawing of lots by the organizer, the last tie-breaker of R12 (lower ranks higher).
     lot = models.PositiveSmallIntegerField(_("lot"), null=True, blank=True)
+    # The audition's score (0-100), one source the organizer may seed the pots from (R10).
+    audition_score = models.PositiveSmallIntegerField(
+        _("audition score"), null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)])
     applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
 
     class Meta:

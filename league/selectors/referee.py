@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from .. import roles, services
 from ..models import AllowanceUse, AuditEvent, Corner, Entry, FailureReport, Match, Robot, Round, Season
+from ..services.preconditions import no_robot_left
 from .clock import state_of
 
 LIVE_PHASES = (Season.Phase.GROUP_STAGE, Season.Phase.KNOCKOUT)
@@ -53,6 +54,7 @@ class CornerView:
     is_winner: bool
     allowances: list[AllowanceView]
     replaced: bool
+    forfeit_only: bool = False  # every robot of the team has failed (R4, R5)
 
     @property
     def team(self):
@@ -158,8 +160,10 @@ def match_card(*, pk: int, user) -> MatchCard:
     before_start = match.status in (Match.Status.SCHEDULED, Match.Status.CHECKED_IN)
     for corner in (Corner.RED, Corner.BLUE):
         entry = match.entry_of(corner)
+        # every robot failed: no active robot, the team can only forfeit (R4, R5)
+        forfeit_only = bool(entry) and no_robot_left(entry.robots.all())
         # the robot the team would check in now: only asked for before the start (R5)
-        active = services.active_robot(entry) if entry and before_start else None
+        active = services.active_robot(entry) if entry and before_start and not forfeit_only else None
         corners.append(CornerView(
             corner=corner, label=Corner(corner).label, entry=entry,
             robots=list(entry.robots.all()) if entry else [],
@@ -172,6 +176,7 @@ def match_card(*, pk: int, user) -> MatchCard:
                                       used=uses.get((corner, k), 0), limit=limit)
                         for k, limit in AllowanceUse.LIMITS.items()],
             replaced=bool(active and active.role == Robot.Role.BACKUP),
+            forfeit_only=forfeit_only,
         ))
     reports = list(FailureReport.objects.filter(match=match)
                    .select_related("robot", "entry__team", "filed_by", "decided_by"))

@@ -59,6 +59,18 @@ def estimated_starts(season: Season) -> dict[int, dt.datetime]:
                          season=season)
 
 
+def estimated_starts_of(seasons: Iterable[Season]) -> dict[int, dt.datetime]:
+    """match id -> estimated start, for every scheduled match of these seasons. 1 query."""
+    seasons = {s.pk: s for s in seasons}
+    by_season: dict[int, list[Match]] = {pk: [] for pk in seasons}
+    for m in Match.objects.filter(season_id__in=list(seasons)).only(*_ESTIMATE_FIELDS):
+        by_season[m.season_id].append(m)
+    found: dict[int, dt.datetime] = {}
+    for pk, matches in by_season.items():
+        found.update(estimates_for(matches, season=seasons[pk]))
+    return found
+
+
 @dataclass
 class RingQueue:
     """One ring: the match now fighting (called, checked in or live), the one on deck and the

@@ -141,8 +141,10 @@ def save_checked(obj: models.Model, *, exclude: list[str] | None = None, **save_
         obj.full_clean(exclude=exclude)
         with transaction.atomic():
             obj.save(**save_kwargs)
-    except ValidationError as exc:
-        raise RuleViolation(None, validation_text(exc, obj)) from exc
+    except ValidationError as exc:  # one field at fault is named (an import shows it as the place)
+        fields = [f for f in getattr(exc, "error_dict", {}) if f != NON_FIELD_ERRORS]
+        raise RuleViolation(None, validation_text(exc, obj),
+                            field=fields[0] if len(fields) == 1 else None) from exc
     except IntegrityError as exc:
         text = str(exc)
         for name, message in _constraint_messages().items():

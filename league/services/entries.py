@@ -101,10 +101,9 @@ def entry_withdraw(*, entry: Entry, reason: str, actor) -> Entry:
 
 
 def _check_roster_size(entry: Entry) -> None:
-    size = entry.members.count()
-    if not TeamMember.MIN_ROSTER <= size <= TeamMember.MAX_ROSTER:
-        raise RuleViolation("R2", _("A team has %(lo)d-%(hi)d members; %(team)s has %(n)d.") % {
-            "lo": TeamMember.MIN_ROSTER, "hi": TeamMember.MAX_ROSTER, "team": entry.team, "n": size})
+    from .preconditions import refuse_if, roster_blocker
+
+    refuse_if([b for b in [roster_blocker(entry, entry.members.count())] if b])
 
 
 def _require_roster_open(entry: Entry) -> None:

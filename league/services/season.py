@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from .. import roles
@@ -18,8 +19,11 @@ from ..models import Entry, Group, Match, Placing, Reward, Season
 from ..rules import bracket as bracket_rules
 from ..rules.draw import DrawTeam, draw_groups
 from ..rules.schedule import plan_group_schedule, plan_knockout_schedule, schedule_violations
+from . import preconditions as pre
+from . import seeding
 from .common import audit, bump, lock_season, require_organizer, require_phase, save_checked
-from .entries import FIELD_SIZE, _check_roster_size
+from .entries import FIELD_SIZE
+from .preconditions import refuse_if
 
 GROUP_NAMES = "ABCD"
 POT_SIZE = 4
@@ -136,8 +140,7 @@ def season_registration_close(*, season: Season, actor) -> Season:
     with transaction.atomic():
         season = lock_season(season)
         require_phase(season, Season.Phase.REGISTRATION, doing=_("Closing registration"))
-        if not season.entries.exists():
-            raise RuleViolation("R1", _("No team has applied yet."))
+        refuse_if(pre.registration_close_blockers(season, applications=season.entries.count()))
         return _advance_phase(season, Season.Phase.AUDITIONS, actor=actor)
 
 
@@ -151,31 +154,26 @@ def season_auditions_close(*, season: Season, actor) -> Season:
     with transaction.atomic():
         season = lock_season(season)
         require_phase(season, Season.Phase.AUDITIONS, rule="R1", doing=_("Closing auditions"))
-        entries = list(qualified_entries(season).select_related("team").prefetch_related("robots"))
-        if len(entries) != FIELD_SIZE:
-            raise RuleViolation("R1", _("Exactly %(n)d teams enter the main event; %(q)d are "
-                                        "qualified.") % {"n": FIELD_SIZE, "q": len(entries)})
-        for entry in entries:
-            _check_roster_size(entry)
-            robot_roles = sorted(r.role for r in entry.robots.all())
-            if robot_roles != ["backup", "primary"]:
-                raise RuleViolation("R3", _("%(team)s must register one primary and one backup "
-                                            "robot before the draw.") % {"team": entry.team})
+        entries = list(qualified_entries(season).select_related("team").prefetch_related("robots")
+                       .annotate(member_count=Count("members", distinct=True)))
+        refuse_if(pre.auditions_close_blockers(season, [
+            (e, e.member_count, [r.role for r in e.robots.all()]) for e in entries]))
         return _advance_phase(season, Season.Phase.DRAW, actor=actor)
 
 
-def pots_seed(*, season: Season, order: list[int] | None = None, actor) -> list[Entry]:
+def pots_seed(*, season: Season, order: list[int] | None = None, actor, source: str | None = None,
+              source_seed: int | None = None, reason: str = "") -> list[Entry]:
     """Seed the 16 and fill the pots: seeds 1-4 in pot 1, 5-8 in pot 2, ... (R10).
 
     ``order`` lists the qualified entries' ids from seed 1 to 16; without it the
-    seeds already set on the entries are used.
+    seeds already set on the entries are used. ``source`` says where the order comes from
+    (services/seeding.py); a change from the source's order needs a ``reason``.
     """
     require_organizer(actor)
     with transaction.atomic():
         season = lock_season(season)
         require_phase(season, Season.Phase.DRAW, rule="R10", doing=_("Seeding the pots"))
-        if season.draw_has_run():
-            raise RuleViolation("R10", _("The draw has run; the pots are final."))
+        refuse_if(pre.pots_seed_blockers(season))
         entries = {e.pk: e for e in qualified_entries(season).select_for_update()}
         if order is None:
             order = [e.pk for e in sorted(entries.values(), key=lambda e: (e.seed is None, e.seed or 0))]
@@ -184,6 +182,10 @@ def pots_seed(*, season: Season, order: list[int] | None = None, actor) -> list[
         if sorted(order) != sorted(entries) or len(order) != FIELD_SIZE:
             raise RuleViolation("R10", _("The seeding must list each of the %(n)d qualified teams "
                                          "exactly once.") % {"n": FIELD_SIZE})
+        if source is None:  # a caller that states no source gives the order itself
+            source, reason = seeding.Source.MANUAL, reason or _("order given without a stated source")
+        stated = seeding.seeding_check(season, list(entries.values()), order, source=source,
+                                       seed=source_seed, reason=reason)
         Entry.objects.filter(pk__in=order).update(seed=None)  # free the unique seeds first
         seeded = []
         for index, pk in enumerate(order):
@@ -192,8 +194,10 @@ def pots_seed(*, season: Season, order: list[int] | None = None, actor) -> list[
             entry.pot = index // POT_SIZE + 1
             entry.save(update_fields=["seed", "pot"])
             seeded.append(entry)
-        audit(actor=actor, action="pots_seeded", obj=season,
-              data={"order": [e.team.slug for e in seeded]})
+        season.seeding_source, season.seeding_seed = source, stated.get("seed")
+        season.save(update_fields=["seeding_source", "seeding_seed"])
+        audit(actor=actor, action="pots_seeded", obj=season, reason=stated.get("reason", ""),
+              data={"order": [e.team.slug for e in seeded], **stated})
         bump(season)
         return seeded
 
@@ -205,15 +209,8 @@ def draw_run(*, season: Season, seed: int | None = None, actor) -> dict[str, lis
     with transaction.atomic():
         season = lock_season(season)
         require_phase(season, Season.Phase.DRAW, rule="R10", doing=_("The draw"))
-        if season.draw_has_run():
-            raise RuleViolation("R10", _("The draw has already run (seed %(seed)d).") % {
-                "seed": season.draw_seed})
         entries = list(qualified_entries(season).select_related("team"))
-        if len(entries) != FIELD_SIZE:
-            raise RuleViolation("R1", _("The draw needs exactly %(n)d qualified teams; there are "
-                                        "%(q)d.") % {"n": FIELD_SIZE, "q": len(entries)})
-        if any(e.pot is None for e in entries):
-            raise RuleViolation("R10", _("Seed the pots before the draw."))
+        refuse_if(pre.draw_blockers(season, entries))
         if seed is None:
             seed = secrets.randbelow(2**31)
         try:
@@ -248,13 +245,8 @@ def group_schedule_generate(*, season: Season, actor) -> list[Match]:
     with transaction.atomic():
         season = lock_season(season)
         require_phase(season, Season.Phase.DRAW, rule="R11", doing=_("Generating the schedule"))
-        if not season.draw_has_run():
-            raise RuleViolation("R10", _("Run the draw before the schedule."))
-        if season.matches.exists():
-            raise RuleViolation("R11", _("The group schedule already exists."))
+        refuse_if(pre.schedule_blockers(season, has_matches=season.matches.exists()))
         rings = season.ring_list
-        if not rings:
-            raise RuleViolation("R11", _("Name at least one ring."))
         groups = {g.name: g for g in season.groups.all()}
         members = {name: [e.pk for e in g.entries.order_by("pot")] for name, g in groups.items()}
         try:
@@ -352,22 +344,18 @@ def lots_record(*, group: Group, order: list[int], actor) -> None:
 
 def knockout_start(*, season: Season, seed: int | None = None, actor) -> list[Match]:
     """Close the group stage, draw the quarterfinal crossings (R13) and lay out the bracket."""
-    from ..selectors import group_standings
+    from ..selectors import season_standings
 
     require_organizer(actor)
     with transaction.atomic():
         season = lock_season(season)
         require_phase(season, Season.Phase.GROUP_STAGE, rule="R13", doing=_("Starting the knockout"))
-        open_matches = season.matches.filter(stage=Match.Stage.GROUP).exclude(status__in=Match.DONE)
-        if open_matches.exists():
-            raise RuleViolation("R12", _("%(n)d group matches are not finished.") % {
-                "n": open_matches.count()})
+        tables = season_standings(season=season)
+        refuse_if(pre.knockout_start_blockers(
+            season, [m for t in tables for m in t.matches], tables))
         winners, runners_up = {}, {}
-        for group in season.groups.all():
-            table = group_standings(group=group)
-            if table.lots_needed:
-                raise RuleViolation("R12", _("Group %(g)s has a tie that only the drawing of lots "
-                                             "can break: record the lots first.") % {"g": group.name})
+        for table in tables:
+            group = table.group
             winners[group.name] = table.rows[0].entry.pk
             runners_up[group.name] = table.rows[1].entry.pk
         if seed is None:
@@ -417,17 +405,8 @@ def season_finish(*, season: Season, actor) -> list[Placing]:
         season = lock_season(season)
         require_phase(season, Season.Phase.KNOCKOUT, rule="R15", doing=_("Finishing the season"))
         knockout = {m.slot: m for m in season.matches.exclude(stage=Match.Stage.GROUP)}
-        unfinished = sorted(s for s, m in knockout.items() if not m.is_done)
-        if unfinished:
-            raise RuleViolation("R15", _("The knockout is not over: %(slots)s.") % {
-                "slots": ", ".join(unfinished)})
-        if any(m.winner_id is None for m in knockout.values()):
-            raise RuleViolation("R14", _("Every knockout match needs a winner."))
         rewards = {r.place: r for r in season.rewards.all()}
-        missing = [str(Reward.Place(p).label) for p in Reward.Place.values if p not in rewards]
-        if missing:
-            raise RuleViolation("R16", _("Set the reward of every place first: %(p)s.") % {
-                "p": ", ".join(missing)})
+        refuse_if(pre.finish_blockers(season, list(knockout.values()), rewards))
         results = {slot: (m.winner_id, m.loser_id) for slot, m in knockout.items()}
         places = bracket_rules.final_places(results, third_place_match=season.third_place_match)
         placings = []

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from league import exports
+from league.exchange import exports
 from league.models import Match
 from tests import factories
 

@@ -9,10 +9,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from league import importing
 from league.catalogue import MEMBER_NAMES, ROBOT_NAMES, TEAMS
+from league.exchange import applications as importing
 from league.models import AuditEvent, Entry, Robot, Team, TeamMember
 from tests import factories
+from tests.exchange.files import csv_bytes as hardening_csv
+from tests.exchange.files import team_row
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +188,28 @@ def test_the_template_is_a_valid_import_file(org):
     table = importing.read_table("template.csv", content)
     rows = importing.parse(table)
     assert len(rows) == 1 and rows[0].ok and not rows[0].warnings
+
+
+@pytest.mark.django_db
+def test_admin_asks_for_the_encoding_and_imports_with_it(org):
+    season = factories.SeasonFactory()
+    url = reverse("admin:league_season_import", args=[season.pk])
+    raw = hardening_csv([team_row(name_en="Müller Robotik", name_zh="")], encoding="cp1252")
+    page = org.post(url, {"file": SimpleUploadedFile("t.csv", raw), "_upload": "1"})
+    assert page.status_code == 200
+    assert "choose it in the Encoding field" in str(page.context["form"].errors["encoding"])
+    page = org.post(url, {"file": SimpleUploadedFile("t.csv", raw), "encoding": "cp1252", "_upload": "1"})
+    assert [r.team["name_en"] for r in page.context["rows"]] == ["Müller Robotik"]
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_nul_byte_with_a_sentence_not_a_500(org):
+    season = factories.SeasonFactory()
+    url = reverse("admin:league_season_import", args=[season.pk])
+    raw = hardening_csv([team_row(organization="Org\x00")])
+    page = org.post(url, {"file": SimpleUploadedFile("t.csv", raw), "_upload": "1"})
+    assert page.status_code == 200
+    assert "line 2, column organization" in page.content.decode()
+    assert not Team.objects.exists() and not Entry.objects.exists()
+
+

@@ -88,6 +88,7 @@ def test_seed_pots_from_the_organizers_seeds(org):
     season = factories.season_at("qualified")
     entries = sorted(qualified_entries(season), key=lambda e: e.team.name_en, reverse=True)
     data = {f"seed_{e.pk}": i for i, e in enumerate(entries, start=1)}
+    data.update(source="manual", reason="Seeded by the league's ranking committee")
     preview = org.post(phase_url(season, "seed-pots"), {**data, "_preview": "1"})
     assert "Pot 4" in preview.content.decode()
     assert Entry.objects.filter(season=season, pot__isnull=False).count() == 0
@@ -112,6 +113,7 @@ def test_r10_seed_pots_refused_after_the_draw(org):
     season = factories.season_at("drawn")
     entries = qualified_entries(season)
     data = {f"seed_{e.pk}": i for i, e in enumerate(entries, start=1)}
+    data.update(source="manual", reason="Seeded by the league's ranking committee")
     assert_refused(confirm(org, season, "seed-pots", data), "R10")
 
 

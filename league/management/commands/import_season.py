@@ -6,13 +6,13 @@ exits with status 1.
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from league.exchange import ImportRefused, import_season
+from league.exchange.reading import MAX_JSON_BYTES
 
 
 class Command(BaseCommand):
@@ -20,23 +20,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the JSON file to import ('-' reads standard input)")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="check every rule, then roll back: nothing is saved")
 
     def handle(self, *args, file: str, **options):
         try:
             if file == "-":
-                text = sys.stdin.read()
+                data = sys.stdin.buffer.read(MAX_JSON_BYTES + 1)
             else:
-                text = Path(file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+                with Path(file).open("rb") as handle:
+                    data = handle.read(MAX_JSON_BYTES + 1)
+        except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"Import refused, nothing was saved. {file} is not JSON: {exc}") from exc
-        try:
-            season = import_season(data, source=Path(file).name if file != "-" else "stdin")
+            season = import_season(data, dry_run=options["dry_run"],  # as the system actor
+                                   source=Path(file).name if file != "-" else "stdin")
         except ImportRefused as exc:
             raise CommandError(f"Import refused, nothing was saved. {exc}") from exc
+        if options["dry_run"]:
+            self.stdout.write(self.style.SUCCESS(
+                f"Season {season.slug} passes every check (dry run: nothing was saved)."))
+            return
         self.stdout.write(self.style.SUCCESS(
             f"Imported season {season.slug} ({season.get_phase_display()}): "
             f"{season.entries.count()} entries, {season.matches.count()} matches."))

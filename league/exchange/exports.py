@@ -9,18 +9,25 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from .models import Match, Placing, Round, Season
+from ..models import Match, Placing, Round, Season
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# A spreadsheet that splits on another delimiter (";" in most European locales, tab, "|") reads
+# each part of a cell as a cell of its own: "Seoul;=1+1" becomes "Seoul" and a formula. Each
+# part that would start a formula gets the apostrophe too.
+_PART_START = re.compile(r"([;,\t|\r\n]\s*)(?=[=+\-@])")
 
 
 def safe_cell(value) -> str:
-    """A text cell a spreadsheet will not run as a formula (CSV injection)."""
+    """A text cell a spreadsheet will not run as a formula (CSV injection), whatever delimiter
+    the spreadsheet splits on: "=1+1" -> "'=1+1", "Seoul;=1+1" -> "Seoul;'=1+1"."""
     text = "" if value is None else str(value)
+    text = _PART_START.sub(r"\1'", text)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

@@ -9,16 +9,21 @@ underscores):
     primary_name, primary_serial, primary_model                            the primary robot
     backup_name, backup_serial, backup_model                               the backup robot
 
-``preview`` checks every row and returns the rows with their errors, saving nothing: it runs the
-real import in a transaction that is rolled back, so it finds exactly what the import would refuse
-(R2 a team entering twice, R3 a serial already taken, the season's phase...). ``run`` imports all
-rows or none. Every write goes through the services (entry_apply, member_add, robot_register); a
-team new to the league is created with its identity (R2) and an audit event.
+A team is known by its slug (R2, docs/rules.md): the ``slug`` column, or the slug of
+``name_en`` when the column is empty. A known team enters as the league knows it (differences in
+the file are shown as a warning); a new team is created with its identity.
+
+``read_table`` reads the file with the limits of ``reading`` checked while reading. ``preview``
+checks every row and returns the rows with their errors, saving nothing: it runs the real import
+through ``services.common.dry_run``, so it finds exactly what the import would refuse (R2 a team
+entering twice, R3 a serial already taken, the season's phase...). ``run`` imports all rows or
+none (ImportRefused). Every write goes through the services.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -26,21 +31,19 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from . import services
-from .errors import RuleViolation
-from .models import Robot, Season, Team, TeamMember
+from .. import services
+from ..errors import RuleViolation
+from ..models import Robot, Season, Team, TeamMember
+from ..services.common import dry_run
+from .errors import FormatError, ImportRefused, cell_place
+from .reading import MAX_ROWS, iter_lines
 
-MAX_ROWS = 500
 REQUIRED = ["name_en", "name_zh", "organization", "registration_number", "kind", "country"]
 OPTIONAL = ["slug", "members", "primary_name", "primary_serial", "primary_model",
             "backup_name", "backup_serial", "backup_model"]
 COLUMNS = REQUIRED + OPTIONAL
 ROBOT_ROLES = [Robot.Role.PRIMARY, Robot.Role.BACKUP]
 IDENTITY = ["name_zh", "organization", "registration_number", "kind", "country"]
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (format, encoding, header)."""
 
 
 @dataclass
@@ -64,69 +67,31 @@ def _header(name) -> str:
     return str(name or "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a registration number typed as a number in a spreadsheet
-    return str(value).strip()
-
-
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in Chinese saves CSV as GB18030/GBK
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(_("The file is neither UTF-8 nor GB18030 text."))
-
-
-def read_table(name: str, raw: bytes) -> list[tuple[int, dict[str, str]]]:
-    """The file's data rows as (line number, {column: text}); blank rows are skipped."""
-    if name.lower().endswith(".xlsx"):
-        lines = _xlsx_lines(raw)
-    else:
-        text = _decode(raw)
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        lines = list(csv.reader(io.StringIO(text), dialect))
-    if not lines:
-        raise ImportFileError(_("The file is empty."))
-    header = [_header(h) for h in lines[0]]
+def read_table(name: str, raw: bytes, *, encoding: str = "") -> list[tuple[int, dict[str, str]]]:
+    """The file's data rows as (line number, {column: text}); blank rows are skipped.
+    Raises ImportRefused (a FormatError) with the place and the limit."""
+    lines = iter_lines(name, raw, encoding=encoding)
+    first = next(lines, None)
+    if first is None:
+        raise FormatError("", _("The file is empty."), field="file")
+    header = [_header(h) for h in first]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise ImportFileError(_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
+        raise FormatError(cell_place(1), _("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
-        raise ImportFileError(_("Unknown columns: %(cols)s. The columns are: %(all)s.") % {
+        raise FormatError(cell_place(1), _("Unknown columns: %(cols)s. The columns are: %(all)s.") % {
             "cols": ", ".join(unknown), "all": ", ".join(COLUMNS)})
     rows = []
-    for number, values in enumerate(lines[1:], start=2):
-        cells = [_cell(v) for v in values]
+    for number, cells in enumerate(lines, start=2):
         if not any(cells):
             continue
+        if len(rows) == MAX_ROWS:
+            raise FormatError(cell_place(number), _("At most %(n)d teams per file.") % {"n": MAX_ROWS})
         rows.append((number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}))
     if not rows:
-        raise ImportFileError(_("The file has a header but no team."))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(_("At most %(n)d teams per file.") % {"n": MAX_ROWS})
+        raise FormatError("", _("The file has a header but no team."))
     return rows
-
-
-def _xlsx_lines(raw: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of errors for a broken file
-        raise ImportFileError(_("This is not a readable XLSX file.")) from exc
-    try:
-        sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
 
 
 # --- parsing ------------------------------------------------------------------------------------
@@ -194,12 +159,16 @@ def parse(table: list[tuple[int, dict[str, str]]]) -> list[ImportRow]:
 
 def _import_row(season: Season, row: ImportRow, actor) -> None:
     data = row.team
-    team = Team.objects.filter(name_en=data["name_en"]).first()
+    team = Team.objects.filter(slug=data["slug"]).first()
     if team is None:
         team = services.team_create(actor=actor, **{k: data[k] for k in [
             "slug", "name_en", "name_zh", "organization", "registration_number", "kind", "country"]})
     else:
-        # A team's identity lasts across seasons (R2): the import enters it as it is known.
+        # A team's identity (its slug) lasts across seasons (R2): the import enters it as known.
+        if data["name_en"] != team.name_en:
+            raise RuleViolation("R2", _("The slug %(slug)s belongs to the known team %(team)s; the "
+                                        "file names it %(name)s. Give a new team a slug of its own.")
+                                % {"slug": team.slug, "team": team.name_en, "name": data["name_en"]})
         row.existing_team = True
         differ = [f for f in IDENTITY if data[f] and str(getattr(team, f)) != data[f]]
         if differ:
@@ -227,27 +196,21 @@ def _apply(season: Season, rows: list[ImportRow], actor) -> list[ImportRow]:
     return rows
 
 
-class _Rollback(Exception):
-    pass
-
-
 def preview(season: Season, rows: list[ImportRow], actor) -> list[ImportRow]:
     """Every row with what the import would refuse in it; nothing is saved."""
-    try:
-        with transaction.atomic():
-            _apply(season, rows, actor)
-            raise _Rollback
-    except _Rollback:
-        pass
-    return rows
+    return dry_run(lambda: _apply(season, rows, actor))
 
 
-class ImportRefused(RuleViolation):
-    def __init__(self, rows: list[ImportRow]):
-        self.rows = rows
-        first = next(r for r in rows if r.errors)
-        super().__init__(None, _("Nothing was imported: line %(line)d: %(error)s") % {
-            "line": first.line, "error": first.errors[0]})
+def refusal(rows: list[ImportRow]) -> ImportRefused:
+    """The one refusal for a table: the first row's first error, with its line; every row kept."""
+    first = next(r for r in rows if r.errors)
+    found = re.match(r"(R\d{1,2}): ", first.errors[0])
+    return ImportRefused(cell_place(first.line), first.errors[0], found.group(1) if found else None,
+                         rows=rows)
+
+
+def refusal_text(exc: ImportRefused) -> str:
+    return _("Nothing was imported: %(place)s: %(error)s") % {"place": exc.path, "error": exc.text}
 
 
 def run(season: Season, rows: list[ImportRow], actor) -> int:
@@ -255,7 +218,7 @@ def run(season: Season, rows: list[ImportRow], actor) -> int:
     with transaction.atomic():
         _apply(season, rows, actor)
         if any(r.errors for r in rows):
-            raise ImportRefused(rows)
+            raise refusal(rows)
     return len(rows)
 
 
