@@ -60,8 +60,9 @@ if not Season.objects.filter(slug={SLUG!r}).exists():
     season = factories.season_at("knockout", slug={SLUG!r}, name="Benchmark season")
     sf1 = season.matches.get(slot="SF1")
     services.match_check_in(match=sf1, red_robot=services.active_robot(sf1.red),
-                            blue_robot=services.active_robot(sf1.blue), red_seal="B1", blue_seal="B2")
-    services.match_start(match=sf1)
+                            blue_robot=services.active_robot(sf1.blue), red_seal="B1", blue_seal="B2",
+                            actor=services.common.system_actor())
+    services.match_start(match=sf1, actor=services.common.system_actor())
 from django.db import connection
 if connection.vendor == "sqlite":  # several worker processes read at once: write-ahead log
     with connection.cursor() as cursor:

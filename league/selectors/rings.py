@@ -67,7 +67,7 @@ def estimated_starts_of(seasons: Iterable[Season]) -> dict[int, dt.datetime]:
         by_season[m.season_id].append(m)
     found: dict[int, dt.datetime] = {}
     for pk, matches in by_season.items():
-        found.update(estimates_for(matches, season=seasons[pk]))
+        found |= estimates_for(matches, season=seasons[pk])
     return found
 
 
