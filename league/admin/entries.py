@@ -26,6 +26,7 @@ from ..errors import RuleViolation
 from ..forms.admin import ReasonForm
 from ..models import Entry, FailureReport, Replacement, Robot, Season, TeamMember
 from ..services.entries import FIELD_SIZE
+from ..services.seeding import audition_score_record
 from .base import AuditHistoryMixin, ReadOnlyInline, dry_run
 
 
@@ -228,6 +229,27 @@ class EntryAddForm(forms.ModelForm):
         return data
 
 
+class EntryChangeForm(forms.ModelForm):
+    """The one field of an entry the organizer types: its audition score (a seeding source, R10),
+    checked by audition_score_record itself before anything is saved."""
+
+    actor = None
+
+    class Meta:
+        model = Entry
+        fields = ["audition_score"]
+
+    def clean(self):
+        data = super().clean()
+        if "audition_score" in self.changed_data:
+            try:
+                dry_run(lambda: audition_score_record(
+                    entry=self.instance, score=data.get("audition_score"), actor=self.actor) and None)
+            except RuleViolation as exc:
+                raise forms.ValidationError({"audition_score": exc.text}) from exc
+        return data
+
+
 def organizer_only(request) -> bool:
     return roles.is_organizer(request.user)
 
@@ -254,8 +276,7 @@ class EntryAdmin(AuditHistoryMixin, admin.ModelAdmin):
             member_count=Count("members", distinct=True), robot_count=Count("robots", distinct=True))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = EntryAddForm
+        kwargs["form"] = EntryAddForm if obj is None else EntryChangeForm
         form = super().get_form(request, obj, change=change, **kwargs)
         form.actor = request.user
         return form
@@ -264,7 +285,7 @@ class EntryAdmin(AuditHistoryMixin, admin.ModelAdmin):
         return self.readonly_fields if obj is not None else []
 
     def get_fields(self, request, obj=None):
-        return ["season", "team"] if obj is None else self.readonly_fields
+        return ["season", "team"] if obj is None else [*self.readonly_fields, "audition_score"]
 
     def get_inlines(self, request, obj):
         if obj is None:
@@ -291,8 +312,11 @@ class EntryAdmin(AuditHistoryMixin, admin.ModelAdmin):
         return self.has_change_permission(request) and organizer_only(request)
 
     def save_model(self, request, obj, form, change):
-        if change:
-            return  # every field of an entry moves through a service
+        if change:  # every field of an entry moves through a service
+            if "audition_score" in form.changed_data:
+                audition_score_record(entry=obj, score=form.cleaned_data["audition_score"],
+                                               actor=request.user)
+            return
         created = services.entry_apply(season=form.cleaned_data["season"], team=form.cleaned_data["team"],
                                        actor=request.user)
         obj.pk, obj.status, obj.applied_at = created.pk, created.status, created.applied_at

@@ -314,3 +314,25 @@ def test_the_entry_page_shows_its_history(org, organizer):
     history = org.get(reverse("admin:league_entry_history", args=[entry.pk])).content.decode()
     assert "<td>Audition passed</td>" in history
     assert Season.objects.filter(pk=season.pk).exists()
+
+
+# --- the audition score (a seeding source, R10) --------------------------------------------------
+
+def test_r10_the_organizer_types_an_audition_score_through_the_service(org, organizer):
+    season = auditions_season(applicants=3, passed=3, qualify=0)
+    entry = season.entries.first()
+    response = org.post(entry_page(entry), {**inline_data(entry), "audition_score": 87})
+    assert response.status_code == 302, response.context and response.context["errors"]
+    entry.refresh_from_db()
+    assert entry.audition_score == 87
+    assert AuditEvent.objects.filter(action="audition_scored", actor=organizer, to_state="87").exists()
+
+
+def test_r10_an_audition_score_out_of_range_is_refused_on_its_field(org):
+    season = auditions_season(applicants=3, passed=3, qualify=0)
+    entry = season.entries.first()
+    response = org.post(entry_page(entry), {**inline_data(entry), "audition_score": 101})
+    assert response.status_code == 200
+    entry.refresh_from_db()
+    assert entry.audition_score is None
+    assert not AuditEvent.objects.filter(action="audition_scored").exists()
