@@ -90,10 +90,14 @@ def test_line_breaks_are_refused_in_season_city_venue_and_rings(field):
 @pytest.mark.django_db
 def test_a_constraint_shows_its_sentence_never_its_name():
     season = factories.SeasonFactory()
-    with pytest.raises(RuleViolation) as refused:
-        services.season_update(season=season, actor=system_actor(), min_rest_minutes=99999999999)
+    with pytest.raises(RuleViolation) as refused:  # within the column's range: the constraint's sentence
+        services.season_update(season=season, actor=system_actor(), min_rest_minutes=99999)
     assert "season_min_rest_sane" not in refused.value.text
     assert "at most 7 days" in refused.value.text
+    with pytest.raises(RuleViolation) as refused:  # beyond it (PostgreSQL's integer): a sentence too
+        services.season_update(season=season, actor=system_actor(), min_rest_minutes=99999999999)
+    assert "season_min_rest_sane" not in refused.value.text
+    assert "minimum rest between fights" in refused.value.text.lower()  # names the field
 
 
 @pytest.mark.django_db
