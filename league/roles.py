@@ -28,3 +28,24 @@ def is_head_referee(user) -> bool:
 def is_referee(user) -> bool:
     """Any referee: a head referee is a referee too."""
     return bool(_groups(user) & {REFEREE, HEAD_REFEREE})
+
+
+def managed_team_ids(user) -> frozenset[int]:
+    """The teams a team account manages (manager or co-manager); empty for anyone else."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_league_team_ids", None)
+    if cached is None:
+        from league.models import TeamManager
+
+        cached = frozenset(TeamManager.objects.filter(user=user).values_list("team_id", flat=True))
+        user._league_team_ids = cached
+    return cached
+
+
+def manages_team(user, team) -> bool:
+    """May this user act for the team on the teams' site? Staff never act for a team."""
+    if getattr(user, "is_staff", False):
+        return False
+    team_id = getattr(team, "pk", team)
+    return team_id in managed_team_ids(user)

@@ -7,7 +7,9 @@
 - outcome: Placing
 - audit: AuditEvent
 - clock: ClockSettings, ClockEvent (R17), IdempotentPost
+- account: TeamManager (team accounts on the teams' site)
 """
+from .account import TeamManager
 from .audit import AuditEvent
 from .clock import ClockEvent, ClockSettings, IdempotentPost
 from .incident import FailureReport, Replacement
@@ -34,5 +36,6 @@ __all__ = [
     "Round",
     "Season",
     "Team",
+    "TeamManager",
     "TeamMember",
 ]
