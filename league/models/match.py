@@ -199,6 +199,13 @@ class Match(models.Model):
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.Status(self.status)]
 
+    # The one move backwards: taking back the deciding round before sign-off (services/undo.py)
+    # reopens the finished match.
+    REOPENINGS = {Status.FINISHED: {Status.LIVE}}
+
+    def can_reopen_to(self, status: str) -> bool:
+        return not self.signed_off_at and status in self.REOPENINGS.get(self.Status(self.status), set())
+
     def entry_of(self, corner: str) -> Entry | None:
         return self.red if corner == Corner.RED else self.blue
 

@@ -79,6 +79,15 @@ def fixtures_place(*, season: Season, fixtures: dict[int, dict[str, Any]], actor
         bump(season)
 
 
+def _restore(model, rows: dict[int, dict[str, Any]], allowed: set[str], **scope) -> None:
+    """Set the given fields of each row (by primary key, within the season's scope): only the
+    fields a replay stamps with its own time may be put back."""
+    for pk, fields in rows.items():
+        if set(fields) - allowed:
+            raise ValueError(f"history_restore cannot set {sorted(set(fields) - allowed)}")
+        model.objects.filter(pk=pk, **scope).update(**fields)
+
+
 def history_restore(*, season: Season, actor, created_at: dt.datetime,
                     entries: dict[int, dt.datetime], matches: dict[int, dict[str, Any]],
                     rounds: dict[int, dt.datetime], allowances: dict[int, dt.datetime],
@@ -88,27 +97,20 @@ def history_restore(*, season: Season, actor, created_at: dt.datetime,
     season (applied, started, finished, signed off, recorded, filed, decided) and result notes;
     record the import in the audit trail."""
     require_organizer(actor)
-    match_fields = {"started_at", "finished_at", "signed_off_at", "result_note"}
-    report_fields = {"filed_at", "decided_at"}
     with transaction.atomic():
         season = lock_season(season)
         Season.objects.filter(pk=season.pk).update(created_at=created_at)
-        for pk, when in entries.items():
-            Entry.objects.filter(pk=pk, season=season).update(applied_at=when)
-        for pk, fields in matches.items():
-            if set(fields) - match_fields:
-                raise ValueError(f"history_restore cannot set {sorted(set(fields) - match_fields)}")
-            Match.objects.filter(pk=pk, season=season).update(**fields)
-        for pk, when in rounds.items():
-            Round.objects.filter(pk=pk, match__season=season).update(recorded_at=when)
-        for pk, when in allowances.items():
-            AllowanceUse.objects.filter(pk=pk, match__season=season).update(recorded_at=when)
-        for pk, fields in reports.items():
-            if set(fields) - report_fields:
-                raise ValueError(f"history_restore cannot set {sorted(set(fields) - report_fields)}")
-            FailureReport.objects.filter(pk=pk, entry__season=season).update(**fields)
-        for pk, when in replacements.items():
-            Replacement.objects.filter(pk=pk, entry__season=season).update(recorded_at=when)
+        _restore(Entry, {pk: {"applied_at": when} for pk, when in entries.items()},
+                 {"applied_at"}, season=season)
+        _restore(Match, matches, {"started_at", "finished_at", "signed_off_at", "result_note"},
+                 season=season)
+        _restore(Round, {pk: {"recorded_at": when} for pk, when in rounds.items()},
+                 {"recorded_at"}, match__season=season)
+        _restore(AllowanceUse, {pk: {"recorded_at": when} for pk, when in allowances.items()},
+                 {"recorded_at"}, match__season=season)
+        _restore(FailureReport, reports, {"filed_at", "decided_at"}, entry__season=season)
+        _restore(Replacement, {pk: {"recorded_at": when} for pk, when in replacements.items()},
+                 {"recorded_at"}, entry__season=season)
         audit(actor=actor, action="season_imported", obj=season, to_state=season.phase,
               reason=source[:500], data=data)
         bump(season)

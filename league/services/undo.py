@@ -64,6 +64,8 @@ def _undo_round(match: Match, rnd: Round, *, actor, reason: str) -> str:
     before = match.status
     fields = ["red_rounds", "blue_rounds"]
     if match.status == Match.Status.FINISHED:
+        if not match.can_reopen_to(Match.Status.LIVE):  # the callers checked; the table has the last word
+            raise RuleViolation("R7", _("This match cannot be reopened."))
         _revert_bracket(match, actor=actor, reason=reason)
         match.status = Match.Status.LIVE
         match.winner = None

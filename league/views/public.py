@@ -10,10 +10,13 @@ content.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import wraps
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
@@ -31,6 +34,7 @@ from ..models import Season
 from ..selectors import public as read
 from ..selectors import rings
 from ..selectors.public import Stamp
+from ..urls import DayConverter
 
 POLL_SECONDS = 5
 
@@ -105,7 +109,16 @@ def _schedule_view(name: str, stamp: Callable[..., Stamp | None]):
             public_cached(stamp=stamp, kind="schedule-live", poll=True)(live))
 
 
-schedule, schedule_live = _schedule_view("schedule", season_stamp)
+_schedule, schedule_live = _schedule_view("schedule", season_stamp)
+
+
+@wraps(_schedule)  # keeps the public-cache declaration: the fast path still serves /schedule/
+def schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    """Links from before the days had their own URLs (``?day=N``) go to /schedule/day/<n>/."""
+    day = request.GET.get("day", "")
+    if re.fullmatch(DayConverter.regex, day):
+        return redirect("public:schedule_day", slug=slug, day=int(day), permanent=True)
+    return _schedule(request, slug=slug)
 schedule_day, schedule_day_live = _schedule_view("schedule_day", schedule_day_stamp)
 
 

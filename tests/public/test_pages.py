@@ -188,6 +188,15 @@ def test_schedule_is_by_day_and_ring(client, knockout):
                 assert f">{m.slot}</a>" in section
 
 
+def test_old_day_links_go_to_the_days_own_url_and_the_plain_schedule_stays_cached(client, knockout):
+    url = reverse("public:schedule", args=[knockout.slug])
+    response = client.get(url + "?day=2")
+    assert response.status_code == 301
+    assert response["Location"] == reverse("public:schedule_day", args=[knockout.slug, 2])
+    assert client.get(url + "?day=x").status_code == 200  # not a day: the plain schedule
+    assert client.get(url).has_header("ETag")
+
+
 def test_r4_r6_match_page_shows_robots_seals_referees_failure_and_replacement(client, knockout):
     qf = Match.objects.get(season=knockout, slot__startswith="QF",
                            winner=knockout.matches.get(slot="SF1").red)

@@ -118,6 +118,15 @@ def test_r8_undo_the_deciding_round_reopens_the_match(live, people):
         Match.Status.LIVE, None, 1, "")
 
 
+def test_r7_reopening_is_the_one_move_backwards_and_only_before_sign_off(live, people):
+    assert not live.can_reopen_to(Match.Status.LIVE)  # live: nothing to reopen
+    match = record(record(live, 1, actor=people["ref1"]), 2, actor=people["ref1"])
+    assert match.can_reopen_to(Match.Status.LIVE)
+    assert not match.can_move_to(Match.Status.LIVE) and not match.can_reopen_to(Match.Status.SCHEDULED)
+    services.match_sign_off(match=match, actor=people["ref1"])
+    assert not fresh(match).can_reopen_to(Match.Status.LIVE)
+
+
 def test_r14_undo_of_a_deciding_knockout_round_takes_back_the_bracket_advance(people):
     semi, final, third = bracket(people)
     semi = record(record(go_live(semi), 1, actor=people["ref1"]), 2, actor=people["ref1"])
