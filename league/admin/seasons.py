@@ -15,9 +15,10 @@ from .. import roles, services
 from ..errors import RuleViolation
 from ..exchange import exports
 from ..forms.admin import LotsForm, RewardForm, SeasonAdminForm
-from ..models import Entry, Match, Placing, Reward, Season
+from ..models import ClockSettings, Entry, Match, Placing, Reward, Season
 from ..money import money
 from ..selectors import season_standings
+from ..services.clock import clock_settings_set
 from ..services.common import require_phase
 from ..services.entries import FIELD_SIZE
 from ..services.season import DEFAULT_REWARDS
@@ -54,6 +55,31 @@ class RewardInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and not (obj and obj.phase == Phase.FINISHED)
+
+
+class ClockSettingsInline(admin.StackedInline):
+    """The countdown lengths of the match clock (R17); saved by clock_settings_set."""
+
+    model = ClockSettings
+    fields = list(ClockSettings.DEFAULTS)
+    can_delete = False
+    max_num = 1
+    verbose_name_plural = _("match clock: countdown lengths (R17)")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj is not None and ClockSettings.objects.filter(season=obj).exists() else 1
+
+    # clock_settings_set requires the organizer: the role, not a model permission, decides.
+    def has_view_permission(self, request, obj=None):
+        return roles.is_organizer(request.user)
+
+    has_add_permission = has_change_permission = has_view_permission
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for name, seconds in ClockSettings.DEFAULTS.items():  # a season without a row: defaults
+            formset.form.base_fields[name].initial = seconds
+        return formset
 
 
 @admin.register(Season)
@@ -97,7 +123,7 @@ class SeasonAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
         return {} if "slug" in self.get_readonly_fields(request, obj) else self.prepopulated_fields
 
     def get_inlines(self, request, obj):
-        return [RewardInline] if obj is not None else []
+        return [RewardInline, ClockSettingsInline] if obj is not None else []
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
@@ -152,6 +178,8 @@ class SeasonAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
     # --- saving through the services -------------------------------------------------------
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is ClockSettings:
+            return self._save_clock_settings(request, form, formset)
         if formset.model is not Reward:
             return super().save_formset(request, form, formset, change)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
@@ -164,6 +192,14 @@ class SeasonAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
                 season=form.instance, place=d["place"],
                 description=d["description"], value=d["value"], currency=d["currency"],
                 actor=request.user))
+
+    def _save_clock_settings(self, request, form, formset):
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for clock_form in formset.forms:
+            if clock_form.has_changed() and clock_form.cleaned_data:
+                seconds = {name: clock_form.cleaned_data[name] for name in ClockSettings.DEFAULTS}
+                call_service(request, lambda s=seconds: clock_settings_set(
+                    season=form.instance, actor=request.user, **s))
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_addanother" in request.POST or "_popup" in request.POST:

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from league.models import AuditEvent, Reward, Season
+from league.models import AuditEvent, ClockSettings, Reward, Season
 from tests import factories
 
 from .helpers import season_at
@@ -25,7 +25,8 @@ SEASON_FORM = {
 def rewards_formset(season=None, **changes):
     rewards = list(season.rewards.order_by("place")) if season else []
     data = {"rewards-TOTAL_FORMS": len(rewards), "rewards-INITIAL_FORMS": len(rewards),
-            "rewards-MIN_NUM_FORMS": 0, "rewards-MAX_NUM_FORMS": 5}
+            "rewards-MIN_NUM_FORMS": 0, "rewards-MAX_NUM_FORMS": 5,
+            "clock_settings-TOTAL_FORMS": 0, "clock_settings-INITIAL_FORMS": 0}
     for i, r in enumerate(rewards):
         data.update({f"rewards-{i}-id": r.pk, f"rewards-{i}-season": season.pk,
                      f"rewards-{i}-description": r.description, f"rewards-{i}-value": str(r.value),
@@ -155,3 +156,23 @@ def test_season_changelist_shows_phase_and_qualified_count(org, django_assert_nu
         page = org.get(reverse("admin:league_season_changelist"))
     assert len(one.captured_queries) == len(three.captured_queries)
     assert "16/16" in page.content.decode() and "Run the draw" in page.content.decode()
+
+
+def test_r17_countdown_lengths_are_set_in_the_season_page_through_the_service(org, organizer):
+    season = factories.SeasonFactory()
+    url = reverse("admin:league_season_change", args=[season.pk])
+    page = org.get(url).content.decode()
+    assert 'name="clock_settings-0-recovery_seconds" value="10"' in page  # the defaults shown
+    clock = {"clock_settings-TOTAL_FORMS": 1, "clock_settings-0-season": season.pk,
+             "clock_settings-0-timeout_seconds": 90, "clock_settings-0-reset_seconds": 60,
+             "clock_settings-0-repair_seconds": 300, "clock_settings-0-recovery_seconds": 99}
+    data = {**SEASON_FORM, "slug": season.slug, **rewards_formset(season), **clock}
+    response = org.post(url, data)
+    assert response.status_code == 200 and not ClockSettings.objects.exists()  # 99 s: refused
+    assert "out of range" in response.content.decode()
+    data["clock_settings-0-recovery_seconds"] = 8
+    assert org.post(url, data).status_code == 302
+    row = ClockSettings.objects.get(season=season)
+    assert (row.timeout_seconds, row.recovery_seconds) == (90, 8)
+    event = AuditEvent.objects.get(action="clock_settings_changed")
+    assert event.actor == organizer and event.data["after"]["timeout_seconds"] == 90
