@@ -1,9 +1,20 @@
-"""ASGI entry point: the app server for production (gunicorn with uvicorn workers, or daphne)
-and for ``make run`` (daphne's runserver). Server-Sent Event streams (league.push) need it: a
-stream holds no thread, only a coroutine, so thousands stay open in one process."""
+"""ASGI entry point: the app server for production (tools/serve.sh: uvicorn with one process per
+core) and for ``make run`` (daphne's runserver). Server-Sent Event streams (league.push) need it:
+a stream holds no thread, only a coroutine, so thousands stay open in one process."""
 import os
+import signal
+import sys
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+if os.environ.get("LEAGUE_WORKER_DIES_WITH_SERVER") == "1" and sys.platform == "linux":
+    # tools/serve.sh: a worker process goes when its server (uvicorn's supervisor) goes, even on
+    # kill -9, instead of serving on as an orphan that nobody restarts or stops.
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
 application = get_asgi_application()

@@ -7,6 +7,7 @@ start on a built-in key); `make run` and the test suite ask for DEBUG or a key o
 their own. Test overrides live in tests/conftest.py.
 """
 import datetime as dt
+import ipaddress
 import os
 from pathlib import Path
 
@@ -60,10 +61,15 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "django_prometheus",
     "league",
 ]
 
 MIDDLEWARE = [
+    # First: request latency including every middleware, the fast path's answers too (/metrics).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id (X-Request-ID) on the response and on every log line; one access line.
+    "league.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "league.http_cache.PublicFastPath",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -76,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Latency and status per view, for the requests that reach the full stack.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into its 429 answer
 ]
 
@@ -218,9 +226,36 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs (docs/operations.md): one JSON object per line in production (LOG_FORMAT=json, the
+# default with DEBUG off), plain text in development; every line of a request carries its id
+# (league.observability). ACCESS_LOG=0 silences the one line per request (logger league.access).
+LOG_FORMAT = env("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "league.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "league.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "league.access": {"level": "INFO" if env_bool("ACCESS_LOG", not DEBUG) else "WARNING"},
+        # Django's own request lines would repeat the access line, without its fields.
+        "django.request": {"level": "ERROR"},
+    },
 }
+
+# Prometheus metrics at /metrics (league/metrics.py): answered only to a direct request (nothing
+# forwarded by a proxy) from these addresses or networks, e.g. "127.0.0.1,::1,10.0.5.0/24".
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+for _network in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_IPS: {_network!r} is not an address or network.") from None

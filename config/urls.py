@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from league.metrics import metrics
 from league.views.api import not_found as api_not_found
 from league.views.language import switch_language
 
@@ -8,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/", switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
+    path("metrics", metrics, name="metrics"),  # Prometheus; loopback only by default
     path("referee/", include("league.urls.referee")),
     path("api/v1/", include("league.urls.api")),
     re_path(r"^api/", api_not_found),  # any other path under /api/: a JSON 404

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from django_eventstream.views import events
 
 from ..http_cache import uncached
+from ..metrics import counted_stream
 from ..models import Match, Season
 from ..selectors.broadcast import ring_name
 from . import channel_for
@@ -30,6 +31,8 @@ def _stream(request: HttpRequest, season_id: int) -> HttpResponse:
         # the page keeps polling.
         return HttpResponse(status=204)
     response = events(request, channels=[channel_for(season_id)])
+    if response.streaming:  # counted in league_push_streams_open while it is open
+        response.streaming_content = counted_stream(response.streaming_content)
     # A stream is nobody's page: no frame limits needed, but never cached by a proxy.
     response["Cache-Control"] = "no-cache, no-store"
     return response

@@ -3,13 +3,14 @@ live/ that htmx polls; see league/views/public.py."""
 from django.urls import path
 
 from ..push import views as push
-from ..views import broadcast
+from ..views import broadcast, health
 from ..views import public as views
 
 app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("teams/<slug:slug>/", views.team, name="team"),
     path("seasons/<slug:slug>/", views.season_home, name="season"),
     path("seasons/<slug:slug>/live/", views.season_live, name="season_live"),

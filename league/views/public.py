@@ -18,7 +18,6 @@ from functools import wraps
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_safe
 
 from ..http_cache import (
     CSRF_PLACEHOLDER,
@@ -163,9 +162,3 @@ def home(request: HttpRequest, stamp: Stamp) -> str:
 @public_cached(stamp=team_stamp, kind="team")
 def team(request: HttpRequest, stamp: Stamp, slug: str) -> str:
     return _render(request, "public/team.html", {"detail": read.team_detail(slug=slug), "nav": "team"})
-
-
-@require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    """A trivial view: the baseline of the benchmark (and a load balancer's health check)."""
-    return HttpResponse("ok", content_type="text/plain")
