@@ -1,7 +1,12 @@
 # Two commands on a fresh machine with Python 3.11+ and make:
-#   make run    virtualenv, install, migrate, demo season (when empty), server on 127.0.0.1:8000
-#               (ASGI, daphne: pages get pushed updates); HOST=0.0.0.0 for the venue network
-#   make test   virtualenv, install, the whole suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
+#   make run    virtualenv, install what production runs (requirements.txt), migrate, demo season
+#               (when empty), development server on 127.0.0.1:8000 (ASGI, daphne: pages get
+#               pushed updates); HOST=0.0.0.0 for the venue network
+#   make test   virtualenv, install the tests and lint too (requirements-dev.txt), the whole suite
+#               (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
+# and production on one machine (docs/operations.md):
+#   make serve  migrate, collectstatic, check --deploy (refuses to start on a warning), uvicorn
+#               with one process per core (WORKERS=n); needs SECRET_KEY and production variables
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -15,15 +20,25 @@ ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST),$(shell hostname -I 2>/dev/null | t
 export ALLOWED_HOSTS
 endif
 
-.PHONY: install run test lint bench-public bench-referee bench-push clean
+.PHONY: install install-dev run serve test lint bench-public bench-referee bench-push clean
 
-$(VENV)/.installed: requirements.txt
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+# Two stamps: production's packages, and the tests' on top of them (each redone when its
+# requirements change).
+$(VENV)/.installed: requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
 install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
 
 # The development server runs with DEBUG on (and so a development key) unless told otherwise;
 # production (DEBUG off) refuses to start without SECRET_KEY.
@@ -36,20 +51,24 @@ run: install
 	@if [ "$(HOST)" != "127.0.0.1" ]; then echo "Venue network: http://<one of: $$(hostname -I 2>/dev/null)>:$(PORT)/"; fi
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
-test: install
+# Production (tools/serve.sh): DEBUG off, SECRET_KEY and the production variables required.
+serve: install
+	PYTHON=$(PY) HOST=$(HOST) PORT=$(PORT) tools/serve.sh
+
+test: install-dev
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 
-bench-public: install
+bench-public: install-dev
 	$(PY) bench/public_bench.py
 
-bench-referee: install
+bench-referee: install-dev
 	$(PY) bench/referee_bench.py
 
-bench-push: install
+bench-push: install-dev
 	$(PY) bench/push_bench.py
 
 clean:

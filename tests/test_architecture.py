@@ -4,13 +4,18 @@
   imports (and the demo, the management commands, the forms, the selectors) call services and
   never save, create, update or delete rows themselves;
 - league/rules is pure: it imports nothing of Django;
-- league code never imports tests.
+- league code never imports tests;
+- league/ and config/ import only what production installs (requirements.txt and what it pulls
+  in), never a test, lint or benchmark package of requirements-dev.txt.
 
 Each check is also run on a deliberate violation, so it is known to fail when it should.
 """
 from __future__ import annotations
 
 import ast
+import re
+import sys
+from importlib.metadata import PackageNotFoundError, packages_distributions, requires
 from pathlib import Path
 
 import pytest
@@ -153,6 +158,78 @@ def _imports(source: str) -> list[tuple[int, str]]:
     return out
 
 
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_names(path: Path) -> set[str]:
+    """The distributions a requirements file names itself (not those of its ``-r`` files)."""
+    names = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            names.add(canonical(re.split(r"[\[=<>!~; ]", line, maxsplit=1)[0]))
+    return names
+
+
+def with_dependencies(names: set[str]) -> set[str]:
+    """The distributions and, recursively, what they require (extras and markers aside)."""
+    seen, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            needs = requires(name) or []
+        except PackageNotFoundError:
+            continue
+        todo += [canonical(re.split(r"[\[=<>!~; (]", need, maxsplit=1)[0])
+                 for need in needs if "extra ==" not in need]
+    return seen
+
+
+FIRST_PARTY = {"league", "config"}
+
+
+def outside_production(modules: list[tuple[int, str]], production: set[str],
+                       owners: dict[str, list[str]]) -> list[tuple[int, str]]:
+    """The imported modules that no production distribution provides."""
+    found = []
+    for line, module in modules:
+        top = module.split(".")[0]
+        if not top or top in FIRST_PARTY or top in sys.stdlib_module_names:
+            continue
+        if not {canonical(d) for d in owners.get(top, [])} & production:
+            found.append((line, module))
+    return found
+
+
+def _configured_modules() -> list[tuple[int, str]]:
+    """Modules the settings name as strings: apps, middleware, backends."""
+    from django.conf import settings
+
+    names = [*settings.INSTALLED_APPS, *settings.MIDDLEWARE, *settings.AUTHENTICATION_BACKENDS,
+             *(c["BACKEND"] for c in settings.CACHES.values()),
+             *(s["BACKEND"] for s in settings.STORAGES.values()),
+             *(d["ENGINE"] for d in settings.DATABASES.values())]
+    return [(0, name) for name in names]
+
+
+def test_runtime_code_imports_only_production_packages():
+    production = with_dependencies(requirement_names(ROOT / "requirements.txt"))
+    dev_only = requirement_names(ROOT / "requirements-dev.txt") - production
+    assert {"pytest", "factory-boy", "hypothesis", "ruff"} <= dev_only
+    owners = packages_distributions()
+    offenders = [f"{_rel(p)}:{line} imports {name}"
+                 for p in [*_files("."), *sorted((ROOT / "config").rglob("*.py"))]
+                 for line, name in outside_production(_imports(p.read_text(encoding="utf-8")),
+                                                      production, owners)]
+    offenders += [f"settings name {name}"
+                  for _, name in outside_production(_configured_modules(), production, owners)]
+    assert not offenders, "production does not install these (requirements.txt):\n" + "\n".join(offenders)
+
+
 # --- the checkers catch a deliberate violation ------------------------------------------------
 
 VIOLATING_VIEW = '''
@@ -197,3 +274,11 @@ def test_the_purity_checker_reports_django_in_rules():
 def test_the_tests_checker_reports_an_import_of_tests():
     assert test_imports("from tests import factories\nimport tests.factories\nfrom . import x\n") == [
         (1, "tests"), (2, "tests.factories")]
+
+
+def test_the_production_checker_reports_test_packages():
+    production = with_dependencies(requirement_names(ROOT / "requirements.txt"))
+    source = "import json\nimport factory\nfrom hypothesis import given\nfrom django.db import models\n" \
+             "from league import demo\nimport redis\n"
+    assert outside_production(_imports(source), production, packages_distributions()) == [
+        (2, "factory"), (3, "hypothesis")]
