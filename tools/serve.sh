@@ -38,6 +38,12 @@ esac
   export SECRET_KEY=\"\$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\"
 and keep it the same on every server and across restarts (sessions and CSRF tokens are signed with it)."
 
+# Metrics of every worker process, summed by /metrics (league/metrics.py): one folder per
+# server, emptied at each start (prometheus_client's multiprocess mode); the steps before the
+# server do not write to it.
+METRICS_DIR="${PROMETHEUS_MULTIPROC_DIR:-${TMPDIR:-/tmp}/league-metrics-$PORT}"
+unset PROMETHEUS_MULTIPROC_DIR
+
 manage() { "$PYTHON" manage.py "$@"; }
 
 if [ "${MIGRATE:-1}" = 1 ]; then
@@ -55,13 +61,9 @@ if [ "${CHECK_DEPLOY:-1}" = 1 ]; then
   fi
 fi
 
-# Metrics of every worker process, summed by /metrics (league/metrics.py): one fresh folder per
-# server, emptied at each start (prometheus_client's multiprocess mode).
-if [ -z "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
-  PROMETHEUS_MULTIPROC_DIR="${TMPDIR:-/tmp}/league-metrics-$PORT"
-fi
-rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
-export PROMETHEUS_MULTIPROC_DIR
+mkdir -p "$METRICS_DIR"
+find "$METRICS_DIR" -maxdepth 1 -name '*.db' -delete
+export PROMETHEUS_MULTIPROC_DIR="$METRICS_DIR"
 
 # Worker processes (WORKERS > 1: uvicorn's supervisor starts them) die with the server, even
 # when it is killed with -9 (config/asgi.py).
