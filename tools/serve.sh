@@ -31,10 +31,13 @@ FORWARDED_ALLOW_IPS="${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 fail() { echo "serve: $*" >&2; exit 1; }
 
-case "$(echo "${DEBUG:-}" | tr '[:upper:]' '[:lower:]' | xargs)" in
+# As config/settings.py reads them: blank means unset.
+debug="${DEBUG:-}"; debug="${debug//[[:space:]]/}"
+key="${SECRET_KEY:-}"; key="${key//[[:space:]]/}"
+case "${debug,,}" in
   1|true|yes|on) fail "DEBUG is on. Production serves with DEBUG off: unset DEBUG (make run is the development server)." ;;
 esac
-[ -n "$(echo "${SECRET_KEY:-}" | xargs)" ] || fail "SECRET_KEY is not set. Set it to a long random value, e.g.
+[ -n "$key" ] || fail "SECRET_KEY is not set. Set it to a long random value, e.g.
   export SECRET_KEY=\"\$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\"
 and keep it the same on every server and across restarts (sessions and CSRF tokens are signed with it)."
 
