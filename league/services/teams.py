@@ -7,9 +7,11 @@ from django.utils.translation import gettext as _
 
 from ..errors import RuleViolation
 from ..models import Season, Team
+from ..zh import propose_hant
 from .common import audit, bump, require_organizer, save_checked
 
-TEAM_FIELDS = ("name_en", "name_zh", "organization", "registration_number", "kind", "country")
+TEAM_FIELDS = ("name_en", "name_zh", "name_zh_hant", "organization", "registration_number", "kind",
+               "country")
 
 
 def _cleaned(fields: dict) -> dict:
@@ -19,13 +21,14 @@ def _cleaned(fields: dict) -> dict:
     out = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
     if isinstance(out.get("country"), str):
         out["country"] = out["country"].upper()
-    return out
+    # A 繁體 name not given (or blank) is proposed from the 简体 one given with it (league/zh.py).
+    return propose_hant(out, ["name"])
 
 
 def team_create(*, slug: str, actor, **fields) -> Team:
     """A new team. R2: its slug is its identity across seasons; a slug already taken is that
     team, and is refused here (find it with Team.objects.get(slug=...), change it with
-    team_update)."""
+    team_update). Without a 繁體 name (name_zh_hant), one is proposed from name_zh (OpenCC)."""
     require_organizer(actor)
     fields = _cleaned({"slug": slug, **fields})
     with transaction.atomic():
@@ -42,7 +45,8 @@ def team_create(*, slug: str, actor, **fields) -> Team:
 
 def team_update(*, team: Team, actor, **changes) -> Team:
     """Change a team's identity fields. R2: the slug is its identity and stays once the team has
-    entered a season (its history and links use it)."""
+    entered a season (its history and links use it). A new 简体 name given without a 繁體 one
+    brings a new proposal for it; a 繁體 name given is kept as typed."""
     require_organizer(actor)
     changes = _cleaned(changes)
     with transaction.atomic():
