@@ -40,8 +40,8 @@ from .errors import FormatError, ImportRefused, cell_place
 from .reading import MAX_ROWS, iter_lines
 
 REQUIRED = ["name_en", "name_zh", "organization", "registration_number", "kind", "country"]
-OPTIONAL = ["slug", "name_zh_hant", "members", "primary_name", "primary_serial", "primary_model",
-            "backup_name", "backup_serial", "backup_model"]
+OPTIONAL = ["slug", "members", "primary_name", "primary_serial", "primary_model",
+            "backup_name", "backup_serial", "backup_model", "name_zh_hant"]
 COLUMNS = REQUIRED + OPTIONAL
 ROBOT_ROLES = [Robot.Role.PRIMARY, Robot.Role.BACKUP]
 IDENTITY = ["name_zh", "name_zh_hant", "organization", "registration_number", "kind", "country"]
@@ -228,7 +228,7 @@ TEMPLATE_ROWS = [
     ["Shenzhen Dragons", "深圳飞龙", "Southern University of Science and Technology", "REG-0001",
      "university", "CN", "shenzhen-dragons",
      "Li Wei: operator; Chen Jing: substitute_operator; Wang Fang: technical_staff; Zhang Min: coach",
-     "Thunder", "T800-00011", "EngineAI T800", "Thunder II", "T800-00012", "EngineAI T800"],
+     "Thunder", "T800-00011", "EngineAI T800", "Thunder II", "T800-00012", "EngineAI T800", "深圳飛龍"],
 ]
 
 

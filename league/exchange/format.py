@@ -224,7 +224,8 @@ class Obj(Spec):
             if key not in self.fields:
                 raise FormatError(join(path, key), f"unknown key in {self.name}")
         for key, spec in self.fields.items():
-            spec.check(value[key], join(path, key))
+            if key in value:
+                spec.check(value[key], join(path, key))
 
     def describe(self):
         return self.name
