@@ -88,15 +88,20 @@ def chinese(obj, stem: str, language: str | None = None) -> str:
     return getattr(obj, hans, "") or ""
 
 
-def propose_hant(fields: dict, stems: Iterable[str]) -> dict:
-    """``fields`` with each blank or missing ``<stem>_zh_hant`` proposed from ``<stem>_zh``
-    (only where that 简体 text is among ``fields``: an update that does not touch the 简体 text
-    leaves the 繁體 one alone)."""
+def propose_hant(fields: dict, stems: Iterable[str], current=None) -> dict:
+    """``fields`` with each blank ``<stem>_zh_hant`` proposed from its 简体 text: the
+    ``<stem>_zh`` among ``fields``, else ``current``'s (the row an update changes). A missing
+    ``<stem>_zh_hant`` is proposed only when ``fields`` bring a new 简体 text: an update that
+    touches neither leaves the 繁體 one alone."""
     out = dict(fields)
     for stem in stems:
         hans, hant = f"{stem}_zh", f"{stem}_zh_hant"
-        if isinstance(out.get(hans), str) and not (out.get(hant) or "").strip():
+        if (out.get(hant) or "").strip():
+            continue
+        if isinstance(out.get(hans), str):
             out[hant] = to_hant(out[hans].strip())
+        elif hant in out and current is not None:
+            out[hant] = to_hant(getattr(current, hans, "") or "")
     return out
 
 

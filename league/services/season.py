@@ -52,7 +52,7 @@ def _require_settings(fields: dict) -> None:
         raise RuleViolation(None, _("Not a season setting: %(names)s.") % {"names": ", ".join(unknown)})
 
 
-def _normalized_settings(fields: dict) -> dict:
+def _normalized_settings(fields: dict, current: Season | None = None) -> dict:
     """Stripped texts and ring lists; a 繁體 text left blank is proposed from its 简体 one."""
     fields = dict(fields)
     if isinstance(fields.get("rings"), str):
@@ -64,7 +64,7 @@ def _normalized_settings(fields: dict) -> dict:
                            for suffix in ("", "_zh", "_zh_hant"))):
         if isinstance(fields.get(name), str):
             fields[name] = fields[name].strip()
-    return propose_hant(fields, Season.TRANSLATED)
+    return propose_hant(fields, Season.TRANSLATED, current=current)
 
 
 def season_create(*, actor, with_default_rewards: bool = True, **fields) -> Season:
@@ -92,7 +92,7 @@ def season_update(*, season: Season, actor, **changes) -> Season:
     _require_settings(changes)
     with transaction.atomic():
         season = lock_season(season)
-        changes = _normalized_settings(changes)
+        changes = _normalized_settings(changes, current=season)
         changed = {name: value for name, value in changes.items() if getattr(season, name) != value}
         locked = sorted(set(changed) & set(season.locked_settings()))
         if locked:
@@ -134,7 +134,7 @@ def reward_set(*, season: Season, place: int, description: str, value: Decimal, 
         reward.description = description.strip()
         chinese = {name: text.strip() for name, text in (("description_zh", description_zh),
                    ("description_zh_hant", description_zh_hant)) if text is not None}
-        for name, text in propose_hant(chinese, ["description"]).items():
+        for name, text in propose_hant(chinese, ["description"], current=reward).items():
             setattr(reward, name, text)
         reward.value = value
         reward.currency = (currency or "").strip().upper()

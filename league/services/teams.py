@@ -21,8 +21,7 @@ def _cleaned(fields: dict) -> dict:
     out = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
     if isinstance(out.get("country"), str):
         out["country"] = out["country"].upper()
-    # A 繁體 name not given (or blank) is proposed from the 简体 one given with it (league/zh.py).
-    return propose_hant(out, ["name"])
+    return out
 
 
 def team_create(*, slug: str, actor, **fields) -> Team:
@@ -30,7 +29,7 @@ def team_create(*, slug: str, actor, **fields) -> Team:
     team, and is refused here (find it with Team.objects.get(slug=...), change it with
     team_update). Without a 繁體 name (name_zh_hant), one is proposed from name_zh (OpenCC)."""
     require_organizer(actor)
-    fields = _cleaned({"slug": slug, **fields})
+    fields = propose_hant(_cleaned({"slug": slug, **fields}), ["name"])
     with transaction.atomic():
         existing = Team.objects.filter(slug=fields["slug"]).first()
         if existing is not None:
@@ -51,6 +50,8 @@ def team_update(*, team: Team, actor, **changes) -> Team:
     changes = _cleaned(changes)
     with transaction.atomic():
         team = Team.objects.select_for_update().get(pk=team.pk)
+        # A 繁體 name left blank is proposed from the 简体 one (the new one, else the team's).
+        changes = propose_hant(changes, ["name"], current=team)
         changed = {k: v for k, v in changes.items() if getattr(team, k) != v}
         if not changed:
             return team

@@ -142,3 +142,13 @@ def test_r16_placings_keep_the_reward_in_three_languages(db):
     champion = season.placings.get(place=1)
     assert (champion.reward_description_zh, champion.reward_description_zh_hant) == (
         "纯金冠军腰带", "純金冠軍腰帶")
+
+
+def test_clearing_a_traditional_text_brings_the_proposal_back():
+    team = _team(name_zh_hant="鵬城飛龍")
+    services.team_update(team=team, name_zh_hant="", actor=system_actor())
+    team.refresh_from_db()
+    assert team.name_zh_hant == "深圳飛龍"
+    season = factories.SeasonFactory(venue_zh="深圳湾体育中心", venue_zh_hant="春繭")
+    season = services.season_update(season=season, venue_zh_hant=" ", actor=system_actor())
+    assert season.venue_zh_hant == "深圳灣體育中心"
