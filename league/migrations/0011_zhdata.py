@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('league', '0009_seeding_source'),
+        ('league', '0010_team_managers'),
     ]
 
     operations = [
