@@ -32,6 +32,16 @@ TEAMS = [
     ("northern-lights", "Northern Lights", "北极光", "Aurora Dynamics Inc.", "company", "CA"),
 ]
 
+# 繁體 names the teams gave themselves; every other team's is proposed from its 简体 name with
+# OpenCC by services.team_create (league/zh.py). Kowloon Kickers call themselves 九龍飛腿, not
+# the character-for-character 九龍踢手; Hong Kong teams write 鐵 and 鳳凰 as the proposal would.
+TEAMS_ZH_HANT = {
+    "hku-iron-phoenix": "港大鐵鳳凰",
+    "kowloon-kickers": "九龍飛腿",
+    "engineai-works": "眾擎工坊",
+    "engineai-academy": "眾擎學院",
+}
+
 ROBOT_NAMES = ["Thunder", "Granite", "Comet", "Bastion", "Vortex", "Kestrel", "Atlas", "Nova",
                "Ironclad", "Tempest", "Quasar", "Ember", "Glacier", "Monsoon", "Saber", "Talon",
                "Zephyr", "Onyx", "Falcon", "Raptor"]

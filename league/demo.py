@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as AuthGroup
@@ -26,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import roles, services
-from .catalogue import MEMBER_NAMES, ROBOT_NAMES, TEAMS
+from .catalogue import MEMBER_NAMES, ROBOT_NAMES, TEAMS, TEAMS_ZH_HANT
 from .models import Corner, Entry, Match, Robot, Season, Team
 from .models.match import Method
 from .services import RoundInput
@@ -63,8 +64,10 @@ def catalogue_team(index: int, *, actor=None) -> Team:
     slug, en, zh, org, kind, country = TEAMS[index]
     team = Team.objects.filter(slug=slug).first()
     if team is None:
-        team = services.team_create(slug=slug, name_en=en, name_zh=zh, organization=org, kind=kind,
-                                    country=country, registration_number=f"REG-{index + 1:04d}",
+        team = services.team_create(slug=slug, name_en=en, name_zh=zh,
+                                    name_zh_hant=TEAMS_ZH_HANT.get(slug, ""), organization=org,
+                                    kind=kind, country=country,
+                                    registration_number=f"REG-{index + 1:04d}",
                                     actor=actor or system_actor())
     return team
 
@@ -208,8 +211,9 @@ def _shenzhen(people) -> Season:
     today = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
     season = services.season_create(
         actor=organizer, slug="shenzhen-2026", name="Season 1 · Shenzhen", name_zh="第一季 · 深圳",
-        city="Shenzhen", venue="Shenzhen Bay Sports Center", time_zone="Asia/Shanghai",
-        starts_on=today - dt.timedelta(days=3), min_rest_minutes=12 * 60)
+        city="Shenzhen", city_zh="深圳", venue="Shenzhen Bay Sports Center",
+        venue_zh="深圳湾体育中心", rings="Ring 1,Ring 2", rings_zh="一号擂台,二号擂台",
+        time_zone="Asia/Shanghai", starts_on=today - dt.timedelta(days=3), min_rest_minutes=12 * 60)
     advance(season, "drawn", seed=20260206, people=people)
     services.group_schedule_generate(season=season, actor=organizer)
     services.referees_assign_round_robin(season=season, actor=organizer)
@@ -283,7 +287,13 @@ def _hong_kong() -> None:
     system = system_actor()
     season = services.season_create(
         actor=system, slug="hong-kong-2027", name="Season 2 · Hong Kong", name_zh="第二季 · 香港",
-        city="Hong Kong", venue="AsiaWorld-Expo", time_zone="Asia/Hong_Kong",
-        starts_on=dt.date(2027, 5, 14))
+        city="Hong Kong", city_zh="香港", venue="AsiaWorld-Expo", venue_zh="亚洲国际博览馆",
+        venue_zh_hant="亞洲國際博覽館", rings="Ring 1,Ring 2",
+        rings_zh="一号擂台,二号擂台", rings_zh_hant="一號擂台,二號擂台",
+        time_zone="Asia/Hong_Kong", starts_on=dt.date(2027, 5, 14))
+    # The Hong Kong season pays in its own currency; the 繁體 text is OpenCC's proposal.
+    services.reward_set(season=season, place=1, description="Pure-gold championship belt and prize",
+                        description_zh="纯金冠军腰带及奖金", value=Decimal("8000000"), currency="HKD",
+                        actor=system)
     for index in (2, 3, 8):
         services.entry_apply(season=season, team=catalogue_team(index), actor=system)

@@ -136,6 +136,8 @@ class PublicCache:
     i18n: bool = True
     content_type: str = HTML
     headers: tuple[tuple[str, str], ...] = ()  # on every answer, 304 included (e.g. CORS)
+    # A body in one fixed language whatever the request's (the feed's ?lang=): the ETag names it.
+    language: str = ""
 
     @property
     def page(self) -> bool:
@@ -144,19 +146,21 @@ class PublicCache:
         return not self.poll and self.content_type.startswith("text/html")
 
     def etag(self, stamp: Stamp) -> str:
-        return etag_for(stamp, self.kind, i18n=self.i18n)
+        return etag_for(stamp, self.kind, i18n=self.i18n, language=self.language)
 
 
 def public_cached(*, stamp: Callable[..., Stamp | None], kind: str, poll: bool = False,
                   i18n: bool = True, content_type: str = HTML, headers: dict | None = None,
-                  missing: Callable[[HttpRequest], HttpResponse] | None = None):
+                  missing: Callable[[HttpRequest], HttpResponse] | None = None,
+                  language: str = ""):
     """Declare a public, read-only view cached by ``stamp``; the view is then
     ``render(request, stamp, **url_kwargs) -> str`` and is called only when the body of this
     version is not cached yet. An unknown object (stamp None) raises Http404, or answers
     ``missing(request)``. GET and HEAD only (405 otherwise). ``headers`` go on every answer
     of the view, 304s and cached copies included."""
     declaration = PublicCache(stamp=stamp, kind=kind, poll=poll, i18n=i18n,
-                              content_type=content_type, headers=tuple((headers or {}).items()))
+                              content_type=content_type, headers=tuple((headers or {}).items()),
+                              language=language)
 
     def wrap(render: Callable[..., str]) -> Callable[..., HttpResponse]:
         @wraps(render)
@@ -196,10 +200,11 @@ def declaration_of(view: Callable) -> PublicCache | None:
 
 # --- ETags and responses ----------------------------------------------------------------------
 
-def etag_for(stamp: Stamp, kind: str, *, i18n: bool = True) -> str:
+def etag_for(stamp: Stamp, kind: str, *, i18n: bool = True, language: str = "") -> str:
     """A weak ETag: same version, same meaning. Pages are translated, so their ETag names the
-    language; the JSON feed is not (i18n=False)."""
-    lang = translation.get_language() if i18n else "any"
+    language; the JSON feed does not follow the request's (i18n=False): its default document
+    says "any", one asked for with ?lang= names that ``language``."""
+    lang = language or (translation.get_language() if i18n else "any")
     served = ".sse" if i18n and PUSH_SERVED.get() else ""
     return f'W/"{kind}.{stamp.key}.{stamp.version}.{lang}.{RENDER_VERSION}{served}"'
 

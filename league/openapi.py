@@ -10,7 +10,7 @@ from .models import AllowanceUse, Entry, Match, Robot, Season, Team, TeamMember
 from .models.match import Method
 from .rules.tiebreak import CRITERIA
 
-VERSION = "1.0.1"
+VERSION = "1.1.0"
 
 STR = {"type": "string"}
 INT = {"type": "integer"}
@@ -65,7 +65,8 @@ MATCH_PROPS = {
     "stage": enum(Match.Stage.values),
     "group": NULL_STR,
     "day": NULL_INT,
-    "ring": NULL_STR,
+    "ring": {**NULL_STR, "description": "The ring's English name: its key (ring queues, overlays)."},
+    "ring_name": {**NULL_STR, "description": "The ring's name in the language of ?lang=."},
     "scheduled_at": DATETIME,
     "status": enum(Match.Status.values),
     "red": ref("Corner"),
@@ -79,8 +80,11 @@ MATCH_PROPS = {
     "url": STR,
     "page": STR,
 }
+IN_LANG = {**STR, "description": "In the language of ?lang= (English by default)."}
 SEASON_PROPS = {
-    "slug": STR, "name": STR, "name_zh": STR, "city": STR, "venue": STR,
+    "slug": STR, "name": IN_LANG, "name_zh": {**STR, "description": "简体 (simplified)."},
+    "name_zh_hant": {**STR, "description": "繁體 (traditional)."}, "city": IN_LANG,
+    "venue": IN_LANG,
     "time_zone": {**STR, "description": "IANA time zone of the venue."},
     "starts_on": {"type": "string", "format": "date"},
     "phase": enum(Season.Phase.values),
@@ -91,17 +95,19 @@ SEASON_PROPS = {
 }
 REWARD_PLACE = {"type": "integer", "minimum": 1, "maximum": 5,
                 "description": "1 champion, 2 runner-up, 3 third, 4 fourth, 5 places 5-8."}
-PLACED_REWARD = obj({"description": STR, "value": DECIMAL, "currency": STR})
+PLACED_REWARD = obj({"description": IN_LANG, "value": DECIMAL, "currency": STR})
+TEAM_NAMES = {"name": IN_LANG, "name_en": STR, "name_zh": {**STR, "description": "简体 (simplified)."},
+              "name_zh_hant": {**STR, "description": "繁體 (traditional)."}}
 BRACKET_CORNER = obj({"team": nullable(ref("TeamRef")), "waiting_for": NULL_STR, "rounds_won": INT})
 FEED = nullable(obj({"slot": STR, "corner": CORNER}))
 
 SCHEMAS = {
     "Error": obj({"error": STR, "detail": STR}),
-    "TeamRef": obj({"slug": STR, "name_en": STR, "name_zh": STR,
+    "TeamRef": obj({"slug": STR, **TEAM_NAMES,
                     "country": {**STR, "description": "ISO 3166 alpha-2"}, "url": STR},
-                   description="A team, named in English and Chinese."),
+                   description="A team, named in English, 简体 and 繁體, and in ?lang= (name)."),
     "Robot": ROBOT,
-    "Reward": obj({"place": REWARD_PLACE, "description": STR, "value": DECIMAL, "currency": STR}),
+    "Reward": obj({"place": REWARD_PLACE, "description": IN_LANG, "value": DECIMAL, "currency": STR}),
     "Corner": obj(CORNER_PROPS),
     "Round": obj({"number": INT, "winner": CORNER, "method": enum(Method.round_methods()),
                   "red_points": INT, "blue_points": INT, "red_knockdowns": INT,
@@ -155,7 +161,7 @@ SCHEMAS = {
             "slot": enum(["QF1", "QF2", "QF3", "QF4", "SF1", "SF2", "3P", "F"]),
             "winner_to": FEED, "loser_to": FEED,
             "status": enum(Match.Status.values, null=True), "scheduled_at": DATETIME,
-            "ring": NULL_STR, "red": BRACKET_CORNER, "blue": BRACKET_CORNER,
+            "ring": NULL_STR, "ring_name": NULL_STR, "red": BRACKET_CORNER, "blue": BRACKET_CORNER,
             "winner": enum(["red", "blue"], null=True), "method": enum(Method.values, null=True)})),
         "champion": nullable(ref("TeamRef")), "belt": nullable(ref("Reward")),
     }),
@@ -166,10 +172,10 @@ SCHEMAS = {
         "members": array(ref("Member"))}))}),
     "Member": obj({"name": STR, "role": enum(TeamMember.Role.values)}),
     "TeamList": obj({"teams": array(obj({
-        "slug": STR, "name_en": STR, "name_zh": STR, "country": STR, "url": STR,
+        "slug": STR, **TEAM_NAMES, "country": STR, "url": STR,
         "organization": STR, "kind": enum(Team.Kind.values), "seasons": INT}))}),
     "Team": obj({
-        "slug": STR, "name_en": STR, "name_zh": STR, "country": STR, "url": STR,
+        "slug": STR, **TEAM_NAMES, "country": STR, "url": STR,
         "organization": STR, "kind": enum(Team.Kind.values),
         "seasons": array(obj({
             "season": STR, "season_name": STR, "status": enum(Entry.Status.values),
@@ -194,6 +200,11 @@ ETAG_HEADER = {"ETag": {"description": "Weak ETag of this version; send it in If
 IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False,
                  "schema": {"type": "string"},
                  "description": "The ETag you hold: 304 Not Modified if it is still current."}
+LANG = {"name": "lang", "in": "query", "required": False,
+        "schema": {"type": "string", "enum": ["en", "zh-hans", "zh-hant"], "default": "en"},
+        "description": "The language of names, city, venue, rings and reward descriptions: "
+                       "en (English), zh-hans (简体) or zh-hant (繁體). Each is its own document "
+                       "and ETag; Accept-Language is not read. Any other value: 400."}
 SLUG = {"name": "slug", "in": "path", "required": True,
         "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
         "description": "Letters, digits, hyphens and underscores; any other path is a JSON 404."}
@@ -236,8 +247,10 @@ def _operation(operation_id: str, summary: str, schema: str, params: list[dict])
     if params:
         responses["404"] = {"description": "No such season, match or team.",
                             "content": {"application/json": {"schema": ref("Error")}}}
+    responses["400"] = {"description": "lang is not en, zh-hans or zh-hant.",
+                        "content": {"application/json": {"schema": ref("Error")}}}
     return {"get": {"operationId": operation_id, "summary": summary,
-                    "parameters": [*params, IF_NONE_MATCH], "responses": responses}}
+                    "parameters": [*params, LANG, IF_NONE_MATCH], "responses": responses}}
 
 
 def document() -> dict:
@@ -253,7 +266,8 @@ def document() -> dict:
                 "standings, the bracket, matches with rounds, teams. Every response has an ETag "
                 "(from the season's version counter): poll with If-None-Match and get 304 while "
                 "nothing changed. Values are codes (phase, status, method...), team names come "
-                "in English and Chinese, times are UTC."),
+                "in English, 简体 and 繁體, ?lang= picks the language of the other league "
+                "texts, times are UTC."),
         },
         "servers": [{"url": "/"}],
         "paths": {path: _operation(op, summary, schema, params)

@@ -40,7 +40,7 @@ class RewardInline(admin.TabularInline):
 
     model = Reward
     form = RewardForm
-    fields = ["place", "description", "value", "currency"]
+    fields = ["place", "description", "description_zh", "description_zh_hant", "value", "currency"]
     can_delete = False
     max_num = len(Reward.Place)
     verbose_name_plural = _("rewards of each place (R15)")
@@ -50,7 +50,7 @@ class RewardInline(admin.TabularInline):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.phase == Phase.FINISHED:
-            return ["place", "description", "value", "currency"]
+            return list(self.fields)
         return []
 
     def has_add_permission(self, request, obj=None):
@@ -89,13 +89,19 @@ class SeasonAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "city", "phase_badge", "starts_on", "applications", "qualified_count",
                     "next_step"]
     list_filter = ["phase", "city"]
-    search_fields = ["name", "name_zh", "city", "venue", "slug"]
+    search_fields = ["name", "name_zh", "name_zh_hant", "city", "city_zh", "city_zh_hant", "venue",
+                     "venue_zh", "venue_zh_hant", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["phase", "draw_seed", "knockout_seed", "created_at", "default_rewards"]
     actions = None  # no bulk delete: a season with matches is history
     fieldsets_add = [
-        (None, {"fields": ["name", "name_zh", "slug"]}),
+        (None, {"fields": ["name", "name_zh", "name_zh_hant", "slug"]}),
         (_("Where and when"), {"fields": ["city", "venue", "time_zone", "starts_on", "day_start", "rings"]}),
+        (_("In Chinese"), {"fields": ["city_zh", "city_zh_hant", "venue_zh", "venue_zh_hant", "rings_zh",
+                                      "rings_zh_hant"],
+                           "description": _("Simplified (简体) and traditional (繁體) characters; a "
+                                            "traditional text left blank is proposed from the "
+                                            "simplified one.")}),
         (_("Matches"), {"fields": ["best_of", "round_minutes", "slot_minutes", "min_rest_minutes",
                                    "third_place_match"]}),
         (_("Rewards"), {"fields": ["default_rewards"],
@@ -107,8 +113,8 @@ class SeasonAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
         if obj is None:
             return self.fieldsets_add
         return [
-            (None, {"fields": ["name", "name_zh", "slug", "phase"]}),
-            *self.fieldsets_add[1:3],
+            (None, {"fields": ["name", "name_zh", "name_zh_hant", "slug", "phase"]}),
+            *self.fieldsets_add[1:4],
             (_("Draws"), {"fields": ["draw_seed", "knockout_seed", "created_at"],
                           "description": _("The seeds let anyone re-run the draws (R10, R13).")}),
         ]
@@ -188,10 +194,14 @@ class SeasonAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
                 continue
             data = {**reward_form.cleaned_data, "place": reward_form.cleaned_data.get("place")
                     or reward_form.instance.place}
+            if "description_zh" in reward_form.changed_data and \
+                    "description_zh_hant" not in reward_form.changed_data:
+                data["description_zh_hant"] = ""  # a new 简体 text: its 繁體 is proposed again
             call_service(request, lambda d=data: services.reward_set(
                 season=form.instance, place=d["place"],
                 description=d["description"], value=d["value"], currency=d["currency"],
-                actor=request.user))
+                description_zh=d.get("description_zh", ""),
+                description_zh_hant=d.get("description_zh_hant", ""), actor=request.user))
 
     def _save_clock_settings(self, request, form, formset):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []

@@ -24,7 +24,8 @@ class TeamForm(ServiceModelForm):
 
     class Meta:
         model = Team
-        fields = ["name_en", "name_zh", "slug", "organization", "registration_number", "kind", "country"]
+        fields = ["name_en", "name_zh", "name_zh_hant", "slug", "organization", "registration_number",
+                  "kind", "country"]
 
     def service_call(self, data):
         fields = {name: data[name] for name in self.changed_data if name in data}
@@ -36,13 +37,14 @@ class TeamForm(ServiceModelForm):
 @admin.register(Team)
 class TeamAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
     form = TeamForm
-    list_display = ["name_en", "name_zh", "organization", "kind", "country", "registration_number",
-                    "seasons"]
+    list_display = ["name_en", "name_zh", "name_zh_hant", "organization", "kind", "country",
+                    "registration_number", "seasons"]
     list_filter = ["kind", "country"]
-    search_fields = ["name_en", "name_zh", "organization", "registration_number", "slug"]
+    search_fields = ["name_en", "name_zh", "name_zh_hant", "organization", "registration_number", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [EntryHistoryInline]
-    fields = ["name_en", "name_zh", "slug", "organization", "registration_number", "kind", "country"]
+    fields = ["name_en", "name_zh", "name_zh_hant", "slug", "organization", "registration_number", "kind",
+              "country"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(entry_count=Count("entries"))

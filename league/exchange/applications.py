@@ -5,6 +5,7 @@ underscores):
 
     name_en, name_zh, organization, registration_number, kind, country     required
     slug                                                                   optional
+    name_zh_hant   the 繁體 name (name_zh is 简体); blank: proposed by OpenCC  optional
     members        "Li Wei: operator; Chen Jing: coach; ..."               3-10 for R2
     primary_name, primary_serial, primary_model                            the primary robot
     backup_name, backup_serial, backup_model                               the backup robot
@@ -40,10 +41,10 @@ from .reading import MAX_ROWS, iter_lines
 
 REQUIRED = ["name_en", "name_zh", "organization", "registration_number", "kind", "country"]
 OPTIONAL = ["slug", "members", "primary_name", "primary_serial", "primary_model",
-            "backup_name", "backup_serial", "backup_model"]
+            "backup_name", "backup_serial", "backup_model", "name_zh_hant"]
 COLUMNS = REQUIRED + OPTIONAL
 ROBOT_ROLES = [Robot.Role.PRIMARY, Robot.Role.BACKUP]
-IDENTITY = ["name_zh", "organization", "registration_number", "kind", "country"]
+IDENTITY = ["name_zh", "name_zh_hant", "organization", "registration_number", "kind", "country"]
 
 
 @dataclass
@@ -106,8 +107,8 @@ def _choice(value: str, choices) -> str | None:
 
 def parse_row(line: int, cells: dict[str, str]) -> ImportRow:
     """Check the row's own fields: what is missing or malformed, before any rule is asked."""
-    team = {c: cells.get(c, "") for c in ["name_en", "name_zh", "organization", "registration_number",
-                                          "kind", "country", "slug"]}
+    team = {c: cells.get(c, "") for c in ["name_en", "name_zh", "name_zh_hant", "organization",
+                                          "registration_number", "kind", "country", "slug"]}
     row = ImportRow(line=line, team=team)
     for column in REQUIRED:
         if not team[column]:
@@ -162,7 +163,8 @@ def _import_row(season: Season, row: ImportRow, actor) -> None:
     team = Team.objects.filter(slug=data["slug"]).first()
     if team is None:
         team = services.team_create(actor=actor, **{k: data[k] for k in [
-            "slug", "name_en", "name_zh", "organization", "registration_number", "kind", "country"]})
+            "slug", "name_en", "name_zh", "name_zh_hant", "organization", "registration_number",
+            "kind", "country"]})
     else:
         # A team's identity (its slug) lasts across seasons (R2): the import enters it as known.
         if data["name_en"] != team.name_en:
@@ -226,7 +228,7 @@ TEMPLATE_ROWS = [
     ["Shenzhen Dragons", "深圳飞龙", "Southern University of Science and Technology", "REG-0001",
      "university", "CN", "shenzhen-dragons",
      "Li Wei: operator; Chen Jing: substitute_operator; Wang Fang: technical_staff; Zhang Min: coach",
-     "Thunder", "T800-00011", "EngineAI T800", "Thunder II", "T800-00012", "EngineAI T800"],
+     "Thunder", "T800-00011", "EngineAI T800", "Thunder II", "T800-00012", "EngineAI T800", "深圳飛龍"],
 ]
 
 

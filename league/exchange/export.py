@@ -46,16 +46,20 @@ def season_document(season: Season) -> dict[str, Any]:
         return name
 
     doc_season = {
-        "slug": season.slug, "name": season.name, "name_zh": season.name_zh, "city": season.city,
-        "venue": season.venue, "time_zone": season.time_zone,
+        "slug": season.slug, "name": season.name, "name_zh": season.name_zh,
+        "name_zh_hant": season.name_zh_hant, "city": season.city, "city_zh": season.city_zh,
+        "city_zh_hant": season.city_zh_hant, "venue": season.venue, "venue_zh": season.venue_zh,
+        "venue_zh_hant": season.venue_zh_hant, "time_zone": season.time_zone,
         "starts_on": season.starts_on.isoformat(), "day_start": season.day_start.isoformat(),
-        "rings": season.rings, "phase": season.phase, "best_of": season.best_of,
+        "rings": season.rings, "rings_zh": season.rings_zh, "rings_zh_hant": season.rings_zh_hant,
+        "phase": season.phase, "best_of": season.best_of,
         "round_minutes": season.round_minutes, "slot_minutes": season.slot_minutes,
         "min_rest_minutes": season.min_rest_minutes, "third_place_match": season.third_place_match,
         "draw_seed": season.draw_seed, "knockout_seed": season.knockout_seed,
         "created_at": dt_out(season.created_at),
         "rewards": _sorted([
-            {"place": r.place, "description": r.description, "value": money_out(r.value),
+            {"place": r.place, "description": r.description, "description_zh": r.description_zh,
+             "description_zh_hant": r.description_zh_hant, "value": money_out(r.value),
              "currency": r.currency} for r in season.rewards.all()], "season.rewards"),
     }
 
@@ -63,7 +67,8 @@ def season_document(season: Season) -> dict[str, Any]:
                    .prefetch_related("members", "robots"))
     teams = {e.team.slug: e.team for e in entries}
     doc_teams = _sorted([
-        {"slug": t.slug, "name_en": t.name_en, "name_zh": t.name_zh, "organization": t.organization,
+        {"slug": t.slug, "name_en": t.name_en, "name_zh": t.name_zh, "name_zh_hant": t.name_zh_hant,
+         "organization": t.organization,
          "registration_number": t.registration_number, "kind": t.kind, "country": t.country}
         for t in teams.values()], "teams")
     doc_entries = _sorted([
@@ -117,8 +122,10 @@ def season_document(season: Season) -> dict[str, Any]:
         .select_related("entry__team", "old_robot", "new_robot", "recorded_by")], "replacements")
     doc_placings = _sorted([
         {"place": p.place, "team": p.entry.team.slug,
-         "reward": {"description": p.reward_description, "value": money_out(p.reward_value),
-                    "currency": p.reward_currency}}
+         "reward": {"description": p.reward_description,
+                    "description_zh": p.reward_description_zh,
+                    "description_zh_hant": p.reward_description_zh_hant,
+                    "value": money_out(p.reward_value), "currency": p.reward_currency}}
         for p in Placing.objects.filter(season=season).select_related("entry__team")], "placings")
 
     doc_users = []

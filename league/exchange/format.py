@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..zh import to_hant
 from .errors import FormatError, ImportRefused  # noqa: F401  (re-exported: the one refusal)
 
 FORMAT = "robot-league-season"
@@ -192,6 +193,22 @@ class ListOf(Spec):
         return f"list of {self.item.describe()}"
 
 
+class Optional(Spec):
+    """A key a file may leave out: one added after files of this version were written (the
+    Chinese texts). A file without it reads as ``default(the object)``: what the services would
+    have made (the OpenCC proposal for a 繁體 text, nothing for a 简体 one)."""
+
+    def __init__(self, inner: Spec, default: Callable[[dict], Any]):
+        self.inner = inner
+        self.default = default
+
+    def check(self, value, path):
+        self.inner.check(value, path)
+
+    def describe(self):
+        return f"{self.inner.describe()} (optional)"
+
+
 class Obj(Spec):
     def __init__(self, name: str, fields: dict[str, Spec]):
         self.name = name
@@ -200,14 +217,15 @@ class Obj(Spec):
     def check(self, value, path):
         if not isinstance(value, dict):
             raise FormatError(path, f"expected an object ({self.name}), got {_kind(value)}")
-        for key in self.fields:
-            if key not in value:
+        for key, spec in self.fields.items():
+            if key not in value and not isinstance(spec, Optional):
                 raise FormatError(join(path, key), "missing")
         for key in value:
             if key not in self.fields:
                 raise FormatError(join(path, key), f"unknown key in {self.name}")
         for key, spec in self.fields.items():
-            spec.check(value[key], join(path, key))
+            if key in value:
+                spec.check(value[key], join(path, key))
 
     def describe(self):
         return self.name
@@ -225,13 +243,29 @@ SLUG = Str(50, blank=False, pattern=r"[-a-zA-Z0-9_]+")
 SERIAL = Str(64, blank=False)
 SLOT = Str(8, blank=False)
 
+
+
+def translations(stem: str, max_length: int) -> dict[str, Spec]:
+    """``<stem>_zh`` (简体) and ``<stem>_zh_hant`` (繁體), optional (league/zh.py)."""
+    hans = f"{stem}_zh"
+    return {hans: Optional(Str(max_length), lambda obj: ""),
+            f"{stem}_zh_hant": Optional(Str(max_length), lambda obj: to_hant(obj.get(hans, "")))}
+
+
+def hant_of(stem: str, max_length: int) -> dict[str, Spec]:
+    """``<stem>_zh_hant`` only, for a 简体 field the format had from the start (``name_zh``)."""
+    return {key: spec for key, spec in translations(stem, max_length).items() if key.endswith("_hant")}
+
+
 REWARD = Obj("reward", {
-    "place": Int(1, 5), "description": Str(200), "value": MONEY, "currency": Str(3),
+    "place": Int(1, 5), "description": Str(200), **translations("description", 200),
+    "value": MONEY, "currency": Str(3),
 })
 SEASON = Obj("season", {
-    "slug": SLUG, "name": Str(120, blank=False), "name_zh": Str(120), "city": Str(80),
-    "venue": Str(160), "time_zone": Str(64, blank=False), "starts_on": DATE, "day_start": TIME,
-    "rings": Str(120), "phase": Enum(SEASON_PHASES), "best_of": Int(1, 7),
+    "slug": SLUG, "name": Str(120, blank=False), "name_zh": Str(120), **hant_of("name", 120),
+    "city": Str(80), **translations("city", 80), "venue": Str(160), **translations("venue", 160),
+    "time_zone": Str(64, blank=False), "starts_on": DATE, "day_start": TIME,
+    "rings": Str(120), **translations("rings", 120), "phase": Enum(SEASON_PHASES), "best_of": Int(1, 7),
     "round_minutes": Int(1, 30), "slot_minutes": Int(5, 24 * 60),
     "min_rest_minutes": Int(0, 7 * 24 * 60), "third_place_match": Bool(),
     "draw_seed": Null(Int(-(2**63), 2**63 - 1)), "knockout_seed": Null(Int(-(2**63), 2**63 - 1)),
@@ -239,7 +273,8 @@ SEASON = Obj("season", {
 })
 USER = Obj("user", {"username": USERNAME, "roles": ListOf(Enum(ROLES), 3)})
 TEAM = Obj("team", {
-    "slug": SLUG, "name_en": Str(120, blank=False), "name_zh": Str(120), "organization": Str(160),
+    "slug": SLUG, "name_en": Str(120, blank=False), "name_zh": Str(120), **hant_of("name", 120),
+    "organization": Str(160),
     "registration_number": Str(64), "kind": Enum(TEAM_KINDS), "country": Str(2),
 })
 MEMBER = Obj("member", {"name": Str(120, blank=False), "role": Enum(MEMBER_ROLES)})
@@ -290,7 +325,8 @@ REPLACEMENT = Obj("replacement", {
 })
 PLACING = Obj("placing", {
     "place": Int(1, 5), "team": SLUG,
-    "reward": Obj("placing reward", {"description": Str(200), "value": MONEY, "currency": Str(3)}),
+    "reward": Obj("placing reward", {"description": Str(200), **translations("description", 200),
+                                     "value": MONEY, "currency": Str(3)}),
 })
 FILE = Obj("season file", {
     "format": Enum((FORMAT,)), "version": Enum((VERSION,)), "season": SEASON,
@@ -418,7 +454,7 @@ def normalized(data: dict) -> dict:
 def _normalize(spec: Spec, value: Any) -> Any:
     if value is None:
         return None
-    if isinstance(spec, Null):
+    if isinstance(spec, Null | Optional):
         return _normalize(spec.inner, value)
     if spec is INSTANT:
         return dt_out(dt_in(value))
@@ -427,5 +463,9 @@ def _normalize(spec: Spec, value: Any) -> Any:
     if isinstance(spec, ListOf):
         return [_normalize(spec.item, item) for item in value]
     if isinstance(spec, Obj):
-        return {key: _normalize(spec.fields[key], item) for key, item in value.items()}
+        out = {key: _normalize(spec.fields[key], item) for key, item in value.items()}
+        for key, field in spec.fields.items():  # a file written before the key existed
+            if key not in out and isinstance(field, Optional):
+                out[key] = field.default(value)
+        return out
     return value

@@ -42,6 +42,7 @@ from ..services import imports as import_services
 from ..services.common import dry_run as rolled_back  # the one dry run (import_season's dry_run= names it)
 from ..services.common import system_actor
 from ..services.matches import RoundInput
+from ..zh import to_hant
 from .errors import ImportRefused
 from .export import dumps, season_document
 from .format import SEASON_PHASES, SORT_KEYS, check_structure, dt_in, normalized
@@ -49,8 +50,11 @@ from .reading import load_json
 
 RULE_PREFIX = re.compile(r"^(R\d{1,2}):")
 NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
-TEAM_FIELDS = ("name_en", "name_zh", "organization", "registration_number", "kind", "country")
-SEASON_FIELDS = ("slug", "name", "name_zh", "city", "venue", "time_zone", "rings", "best_of",
+TEAM_FIELDS = ("name_en", "name_zh", "name_zh_hant", "organization", "registration_number", "kind",
+               "country")
+SEASON_FIELDS = ("slug", "name", "name_zh", "name_zh_hant", "city", "city_zh", "city_zh_hant",
+                 "venue", "venue_zh", "venue_zh_hant", "time_zone", "rings", "rings_zh",
+                 "rings_zh_hant", "best_of",
                  "round_minutes", "slot_minutes", "min_rest_minutes", "third_place_match")
 ROUND_STATS = ("red_points", "blue_points", "red_knockdowns", "blue_knockdowns", "red_fouls",
                "blue_fouls")
@@ -167,6 +171,10 @@ class Replay:
         for i, row in enumerate(self.d["teams"]):
             team = Team.objects.filter(slug=row["slug"]).first()
             if team is not None:
+                if row["name_zh_hant"] == to_hant(row["name_zh"]):
+                    # Only the OpenCC proposal (or a file written before 繁體 names): the
+                    # league's own 繁體 name, perhaps edited, stands.
+                    row["name_zh_hant"] = team.name_zh_hant
                 for field in TEAM_FIELDS:
                     if getattr(team, field) != row[field]:
                         raise ImportRefused(
@@ -195,7 +203,9 @@ class Replay:
             with at(f"season.rewards[{i}]", "R16"):
                 services.reward_set(actor=self.actor, season=self.season, place=reward["place"],
                                     description=reward["description"], value=reward["value"],
-                                    currency=reward["currency"])
+                                    currency=reward["currency"],
+                                    description_zh=reward["description_zh"],
+                                    description_zh_hant=reward["description_zh_hant"])
 
     # --- registration, auditions, draw -------------------------------------------------------
 

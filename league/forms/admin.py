@@ -52,8 +52,9 @@ class SeasonAdminForm(ServiceModelForm):
 
     class Meta:
         model = Season
-        fields = ["name", "name_zh", "slug", "city", "venue", "time_zone", "starts_on", "day_start",
-                  "rings", "best_of", "round_minutes", "slot_minutes", "min_rest_minutes",
+        fields = ["name", "name_zh", "name_zh_hant", "slug", "city", "city_zh", "city_zh_hant", "venue",
+                  "venue_zh", "venue_zh_hant", "time_zone", "starts_on", "day_start", "rings", "rings_zh",
+                  "rings_zh_hant", "best_of", "round_minutes", "slot_minutes", "min_rest_minutes",
                   "third_place_match"]
 
     def __init__(self, *args, **kwargs):
@@ -80,7 +81,7 @@ class RewardForm(forms.ModelForm):
 
     class Meta:
         model = Reward
-        fields = ["place", "description", "value", "currency"]
+        fields = ["place", "description", "description_zh", "description_zh_hant", "value", "currency"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

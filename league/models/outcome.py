@@ -24,6 +24,10 @@ class Placing(models.Model):
                                  verbose_name=_("entry"))
     place = models.PositiveSmallIntegerField(_("place"), choices=Reward.Place.choices)
     reward_description = models.CharField(_("reward"), max_length=200, blank=True)
+    reward_description_zh = models.CharField(_("reward (simplified Chinese)"), max_length=200,
+                                             blank=True)
+    reward_description_zh_hant = models.CharField(_("reward (traditional Chinese)"),
+                                                  max_length=200, blank=True)
     reward_value = models.DecimalField(_("reward value"), max_digits=14, decimal_places=2,
                                        default=Decimal("0"))
     reward_currency = models.CharField(_("reward currency"), max_length=3, blank=True)

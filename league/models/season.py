@@ -10,8 +10,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..zh import EN, HANT, script, split_list
 from .base import choices_check, validate_one_line
 
+HANT_HELP = _("Traditional characters (繁體). Left blank, it is proposed from the simplified text.")
 
 def validate_time_zone(value: str) -> None:
     try:
@@ -42,26 +44,48 @@ class Season(models.Model):
     # services already used (the schedule, the bracket) must not change under the matches they
     # made. services.season_update enforces it; the admin form only shows it.
     SETTINGS_LOCKED_FROM = {
-        "name": None, "name_zh": None,
+        "name": None, "name_zh": None, "name_zh_hant": None,
+        # Translations of the names below: what the schedule was made with is the English ring
+        # name (Match.ring), so the Chinese names of the rings stay editable.
+        "rings_zh": None, "rings_zh_hant": None,
         "time_zone": Phase.GROUP_STAGE, "starts_on": Phase.GROUP_STAGE,
         "best_of": Phase.GROUP_STAGE, "round_minutes": Phase.GROUP_STAGE,
         "day_start": Phase.KNOCKOUT, "rings": Phase.KNOCKOUT, "slot_minutes": Phase.KNOCKOUT,
         "min_rest_minutes": Phase.KNOCKOUT, "third_place_match": Phase.KNOCKOUT,
         "slug": Phase.FINISHED, "city": Phase.FINISHED, "venue": Phase.FINISHED,
+        "city_zh": Phase.FINISHED, "city_zh_hant": Phase.FINISHED,
+        "venue_zh": Phase.FINISHED, "venue_zh_hant": Phase.FINISHED,
     }
+    # The texts kept in English, 简体 (<stem>_zh) and 繁體 (<stem>_zh_hant): league/zh.py.
+    TRANSLATED = ("name", "city", "venue", "rings")
 
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=120, validators=[validate_one_line])
     name_zh = models.CharField(_("Chinese name"), max_length=120, blank=True,
-                               validators=[validate_one_line])
+                               validators=[validate_one_line], help_text=_("Simplified characters (简体)."))
+    name_zh_hant = models.CharField(_("Chinese name (traditional)"), max_length=120, blank=True,
+                                    validators=[validate_one_line], help_text=HANT_HELP)
     city = models.CharField(_("city"), max_length=80, validators=[validate_one_line])
+    city_zh = models.CharField(_("city (simplified Chinese)"), max_length=80, blank=True,
+                               validators=[validate_one_line])
+    city_zh_hant = models.CharField(_("city (traditional Chinese)"), max_length=80, blank=True,
+                                    validators=[validate_one_line], help_text=HANT_HELP)
     venue = models.CharField(_("venue"), max_length=160, validators=[validate_one_line])
+    venue_zh = models.CharField(_("venue (simplified Chinese)"), max_length=160, blank=True,
+                                validators=[validate_one_line])
+    venue_zh_hant = models.CharField(_("venue (traditional Chinese)"), max_length=160, blank=True,
+                                     validators=[validate_one_line], help_text=HANT_HELP)
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
     starts_on = models.DateField(_("first match day"))
     day_start = models.TimeField(_("first fight of a day"), default="14:00")
     rings = models.CharField(_("rings"), max_length=120, default="Ring 1,Ring 2",
                              validators=[validate_one_line],
                              help_text=_("Comma-separated ring names."))
+    rings_zh = models.CharField(_("rings (simplified Chinese)"), max_length=120, blank=True,
+                                validators=[validate_one_line],
+                                help_text=_("The same rings in the same order, comma-separated."))
+    rings_zh_hant = models.CharField(_("rings (traditional Chinese)"), max_length=120, blank=True,
+                                     validators=[validate_one_line], help_text=HANT_HELP)
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices,
                              default=Phase.REGISTRATION)
     best_of = models.PositiveSmallIntegerField(
@@ -112,6 +136,25 @@ class Season(models.Model):
             raise ValidationError({"rings": _("Name at least one ring.")})
         if len({r.casefold() for r in rings}) != len(rings):
             raise ValidationError({"rings": _("Each ring needs its own name.")})
+        for field in ("rings_zh", "rings_zh_hant"):
+            names = split_list(getattr(self, field))
+            if names and (len(names) != len(rings) or not all(names)):
+                raise ValidationError({field: _(
+                    "Name each of the %(count)d rings, in the order of the English names, or "
+                    "leave it blank.") % {"count": len(rings)}})
+
+    def ring_name(self, ring: str, language: str | None = None) -> str:
+        """A ring's name (its English name is what Match.ring holds) in ``language``."""
+        wanted = script(language)
+        if wanted == EN or ring not in self.ring_list:
+            return ring
+        index = self.ring_list.index(ring)
+        fields = ("rings_zh_hant", "rings_zh") if wanted == HANT else ("rings_zh",)
+        for field in fields:
+            names = split_list(getattr(self, field))
+            if len(names) > index and names[index]:
+                return names[index]
+        return ring
 
     @property
     def rounds_to_win(self) -> int:
@@ -164,6 +207,11 @@ class Reward(models.Model):
                                verbose_name=_("season"))
     place = models.PositiveSmallIntegerField(_("place"), choices=Place.choices)
     description = models.CharField(_("description"), max_length=200)
+    description_zh = models.CharField(_("description (simplified Chinese)"), max_length=200,
+                                      blank=True, validators=[validate_one_line])
+    description_zh_hant = models.CharField(_("description (traditional Chinese)"), max_length=200,
+                                           blank=True, validators=[validate_one_line],
+                                           help_text=HANT_HELP)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2,
                                 validators=[MinValueValidator(Decimal("0"))])
     currency = models.CharField(_("currency"), max_length=3, default="CNY",

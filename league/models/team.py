@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .base import choices_check, validate_one_line
-from .season import Group, Season
+from .season import HANT_HELP, Group, Season
 
 
 class TeamKind(models.TextChoices):
@@ -24,7 +24,13 @@ class Team(models.Model):
 
     slug = models.SlugField(_("slug"), unique=True)
     name_en = models.CharField(_("name (English)"), max_length=120, validators=[validate_one_line])
-    name_zh = models.CharField(_("name (Chinese)"), max_length=120, validators=[validate_one_line])
+    # Chinese in both scripts (league/zh.py): name_zh is 简体; name_zh_hant (繁體) is proposed
+    # from it with OpenCC by the services when the team gives none, and stays editable.
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120, validators=[validate_one_line],
+                               help_text=_("Simplified characters (简体)."))
+    name_zh_hant = models.CharField(
+        _("name (Traditional Chinese)"), max_length=120, blank=True, validators=[validate_one_line],
+        help_text=HANT_HELP)
     organization = models.CharField(_("organization"), max_length=160, validators=[validate_one_line])
     registration_number = models.CharField(
         _("legal registration number"), max_length=64,

@@ -19,6 +19,7 @@ from ..models import Entry, Group, Match, Placing, Reward, Season
 from ..rules import bracket as bracket_rules
 from ..rules.draw import DrawTeam, draw_groups
 from ..rules.schedule import plan_group_schedule, plan_knockout_schedule, schedule_violations
+from ..zh import propose_hant, split_list
 from . import preconditions as pre
 from . import seeding
 from .common import audit, bump, lock_season, require_organizer, require_phase, save_checked
@@ -35,6 +36,14 @@ DEFAULT_REWARDS = {
     Reward.Place.FOURTH: ("Fourth-place prize", Decimal("300000"), "CNY"),
     Reward.Place.QUARTERFINALIST: ("Quarterfinalist prize", Decimal("100000"), "CNY"),
 }
+# Their descriptions in 简体 and 繁體 (Reward.description_zh, description_zh_hant).
+DEFAULT_REWARDS_ZH = {
+    Reward.Place.CHAMPION: ("纯金冠军腰带", "純金冠軍腰帶"),
+    Reward.Place.RUNNER_UP: ("亚军奖杯及奖金", "亞軍獎盃及獎金"),
+    Reward.Place.THIRD: ("季军奖杯及奖金", "季軍獎盃及獎金"),
+    Reward.Place.FOURTH: ("第四名奖金", "第四名獎金"),
+    Reward.Place.QUARTERFINALIST: ("八强奖金", "八強獎金"),
+}
 
 
 def _require_settings(fields: dict) -> None:
@@ -43,14 +52,19 @@ def _require_settings(fields: dict) -> None:
         raise RuleViolation(None, _("Not a season setting: %(names)s.") % {"names": ", ".join(unknown)})
 
 
-def _normalized_settings(fields: dict) -> dict:
+def _normalized_settings(fields: dict, current: Season | None = None) -> dict:
+    """Stripped texts and ring lists; a 繁體 text left blank is proposed from its 简体 one."""
     fields = dict(fields)
     if isinstance(fields.get("rings"), str):
         fields["rings"] = ",".join(r.strip() for r in fields["rings"].split(",") if r.strip())
-    for name in ("name", "name_zh", "city", "venue", "slug"):
+    for name in ("rings_zh", "rings_zh_hant"):
+        if isinstance(fields.get(name), str):  # a full-width comma is a comma (一号擂台，二号擂台)
+            fields[name] = ",".join(split_list(fields[name].replace("\uff0c", ",")))
+    for name in ("slug", *(f"{stem}{suffix}" for stem in Season.TRANSLATED if stem != "rings"
+                           for suffix in ("", "_zh", "_zh_hant"))):
         if isinstance(fields.get(name), str):
             fields[name] = fields[name].strip()
-    return fields
+    return propose_hant(fields, Season.TRANSLATED, current=current)
 
 
 def season_create(*, actor, with_default_rewards: bool = True, **fields) -> Season:
@@ -63,7 +77,9 @@ def season_create(*, actor, with_default_rewards: bool = True, **fields) -> Seas
         save_checked(season)
         if with_default_rewards:
             for place, (description, value, currency) in DEFAULT_REWARDS.items():
+                hans, hant = DEFAULT_REWARDS_ZH[place]
                 save_checked(Reward(season=season, place=place, description=description,
+                                    description_zh=hans, description_zh_hant=hant,
                                     value=value, currency=currency))
         audit(actor=actor, action="season_created", obj=season, to_state=season.phase)
         return season
@@ -76,7 +92,7 @@ def season_update(*, season: Season, actor, **changes) -> Season:
     _require_settings(changes)
     with transaction.atomic():
         season = lock_season(season)
-        changes = _normalized_settings(changes)
+        changes = _normalized_settings(changes, current=season)
         changed = {name: value for name, value in changes.items() if getattr(season, name) != value}
         locked = sorted(set(changed) & set(season.locked_settings()))
         if locked:
@@ -97,8 +113,11 @@ def season_update(*, season: Season, actor, **changes) -> Season:
 
 
 def reward_set(*, season: Season, place: int, description: str, value: Decimal, currency: str,
-               actor) -> Reward:
-    """Set what a place earns (R16), until the season finishes: the placings then keep a copy."""
+               actor, description_zh: str | None = None,
+               description_zh_hant: str | None = None) -> Reward:
+    """Set what a place earns (R16), until the season finishes: the placings then keep a copy.
+    The description in 简体 and 繁體: None keeps what the reward has; a 简体 text given without
+    a 繁體 one brings the OpenCC proposal (league/zh.py)."""
     from ..money import money
 
     require_organizer(actor)
@@ -113,6 +132,10 @@ def reward_set(*, season: Season, place: int, description: str, value: Decimal, 
         old = (money(reward.value, reward.currency), reward.description) if reward else ("", "")
         reward = reward or Reward(season=season, place=place)
         reward.description = description.strip()
+        chinese = {name: text.strip() for name, text in (("description_zh", description_zh),
+                   ("description_zh_hant", description_zh_hant)) if text is not None}
+        for name, text in propose_hant(chinese, ["description"], current=reward).items():
+            setattr(reward, name, text)
         reward.value = value
         reward.currency = (currency or "").strip().upper()
         save_checked(reward)
@@ -413,8 +436,10 @@ def season_finish(*, season: Season, actor) -> list[Placing]:
         for entry_id, place in sorted(places.items(), key=lambda kv: kv[1]):
             reward = rewards[place]
             placing = Placing(season=season, entry_id=entry_id, place=place,
-                              reward_description=reward.description, reward_value=reward.value,
-                              reward_currency=reward.currency)
+                              reward_description=reward.description,
+                              reward_description_zh=reward.description_zh,
+                              reward_description_zh_hant=reward.description_zh_hant,
+                              reward_value=reward.value, reward_currency=reward.currency)
             save_checked(placing)
             placings.append(placing)
         _advance_phase(season, Season.Phase.FINISHED, actor=actor,

@@ -7,9 +7,11 @@ from django.utils.translation import gettext as _
 
 from ..errors import RuleViolation
 from ..models import Season, Team
+from ..zh import propose_hant
 from .common import audit, bump, require_organizer, save_checked
 
-TEAM_FIELDS = ("name_en", "name_zh", "organization", "registration_number", "kind", "country")
+TEAM_FIELDS = ("name_en", "name_zh", "name_zh_hant", "organization", "registration_number", "kind",
+               "country")
 
 
 def _cleaned(fields: dict) -> dict:
@@ -25,9 +27,9 @@ def _cleaned(fields: dict) -> dict:
 def team_create(*, slug: str, actor, **fields) -> Team:
     """A new team. R2: its slug is its identity across seasons; a slug already taken is that
     team, and is refused here (find it with Team.objects.get(slug=...), change it with
-    team_update)."""
+    team_update). Without a 繁體 name (name_zh_hant), one is proposed from name_zh (OpenCC)."""
     require_organizer(actor)
-    fields = _cleaned({"slug": slug, **fields})
+    fields = propose_hant(_cleaned({"slug": slug, **fields}), ["name"])
     with transaction.atomic():
         existing = Team.objects.filter(slug=fields["slug"]).first()
         if existing is not None:
@@ -42,11 +44,14 @@ def team_create(*, slug: str, actor, **fields) -> Team:
 
 def team_update(*, team: Team, actor, **changes) -> Team:
     """Change a team's identity fields. R2: the slug is its identity and stays once the team has
-    entered a season (its history and links use it)."""
+    entered a season (its history and links use it). A new 简体 name given without a 繁體 one
+    brings a new proposal for it; a 繁體 name given is kept as typed."""
     require_organizer(actor)
     changes = _cleaned(changes)
     with transaction.atomic():
         team = Team.objects.select_for_update().get(pk=team.pk)
+        # A 繁體 name left blank is proposed from the 简体 one (the new one, else the team's).
+        changes = propose_hant(changes, ["name"], current=team)
         changed = {k: v for k, v in changes.items() if getattr(team, k) != v}
         if not changed:
             return team

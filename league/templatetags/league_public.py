@@ -1,5 +1,6 @@
-"""Small presentation helpers for the public pages: team names in both scripts, times in the
-venue's time zone (public.js adds the viewer's), R12 tie-break labels, money."""
+"""Small presentation helpers for the public pages: team names in both scripts, league data in
+the page's language (league/zh.py), times in the venue's time zone (public.js adds the
+viewer's), R12 tie-break labels, money."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from league import zh
 from league.datefmt import date_format
 from league.models import AllowanceUse, Entry, Team
 from league.money import money
@@ -41,17 +43,45 @@ def _team(obj) -> Team | None:
     return None
 
 
+@register.filter
+def tr(obj, stem: str) -> str:
+    """``{{ season|tr:"venue" }}``: league data in the page's language (English, 简体 or 繁體,
+    falling back to the nearest one given), e.g. city, venue, a reward's description."""
+    return zh.pick(obj, stem) if obj is not None else ""
+
+
+@register.filter(name="zh")
+def zh_text(obj, stem: str) -> str:
+    """``{{ season|zh:"name" }}``: the Chinese text in the page's script (繁體 on zh-hant pages,
+    简体 otherwise), for names shown in English and Chinese side by side."""
+    return zh.chinese(obj, stem) if obj is not None else ""
+
+
+@register.simple_tag
+def zh_lang() -> str:
+    """The ``lang`` attribute of the Chinese text on this page: zh-Hant (so a browser picks
+    traditional glyphs) on zh-hant pages, zh otherwise."""
+    return "zh-Hant" if zh.script() == zh.HANT else "zh"
+
+
+@register.filter
+def ring_name(ring: str, season) -> str:
+    """``{{ m.ring|ring_name:season }}``: a ring (its English name) in the page's language."""
+    return season.ring_name(ring) if ring else ""
+
+
 @register.simple_tag
 def team_name(obj, waiting: str = "", link: bool = True):
-    """A team's name in both scripts (English and Chinese), linked to its page.
+    """A team's name in both scripts (English and Chinese, the latter 繁體 on zh-hant pages),
+    linked to its page.
 
     ``obj`` is a Team or an Entry; without one, ``waiting`` says what the slot waits for.
     """
     team = _team(obj)
     if team is None:
         return format_html('<span class="tn tn-waiting">{}</span>', waiting or _("To be decided"))
-    inner = format_html('<span class="tn-en" lang="en">{}</span> <span class="tn-zh" lang="zh">{}</span>',
-                        team.name_en, team.name_zh)
+    inner = format_html('<span class="tn-en" lang="en">{}</span> <span class="tn-zh" lang="{}">{}</span>',
+                        team.name_en, zh_lang(), zh.chinese(team, "name"))
     if link:
         return format_html('<a class="tn" href="{}">{}</a>', team.get_absolute_url(), inner)
     return format_html('<span class="tn">{}</span>', inner)
@@ -74,7 +104,7 @@ def venue_time(value: dt.datetime | None, season, style: str = "time"):
         '<time datetime="{}" data-viewer-time data-venue-tz="{}" data-yours="{}">{}'
         '<span class="tz"> {}</span></time>',
         value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"), season.time_zone,
-        _("your time"), text, _("%(city)s time") % {"city": season.city})
+        _("your time"), text, _("%(city)s time") % {"city": zh.pick(season, "city")})
 
 
 @register.filter

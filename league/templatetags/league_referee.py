@@ -122,11 +122,9 @@ def lookup(mapping, key):
 
 @register.filter
 def tname(team) -> str:
-    """A team's name in the reader's language: the Chinese name on the Chinese pages."""
+    """A team's name in the reader's language: 繁體 or 简体 on the Chinese pages (league/zh.py)."""
     if not getattr(team, "name_en", None):
         return "?"  # a knockout slot whose corner is not known yet
-    from django.utils.translation import get_language
+    from .. import zh
 
-    if (get_language() or "").startswith("zh") and getattr(team, "name_zh", ""):
-        return team.name_zh
-    return team.name_en
+    return zh.pick(team, "name")

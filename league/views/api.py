@@ -5,6 +5,11 @@ Every response carries an ETag from the same stamps as the public pages (``Seaso
 a client that sends it back in If-None-Match gets 304 and no body. Bodies are built once per
 version (cache framework). Values are codes, never translated labels, so one document serves
 every language. Times are ISO 8601 in UTC; each season names its time zone.
+
+League data written in three languages (names, city, venue, rings, reward descriptions) comes
+in the language ``?lang=`` asks for: ``en`` (the default), ``zh-hans`` or ``zh-hant``
+(league/zh.py picks it). Each language is its own document under its own URL and ETag, so the
+feed never varies on a request header and any shared cache keys it by URL.
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
-from .. import openapi
+from .. import openapi, zh
 from ..http_cache import league_stamp, match_stamp, public_cached, season_stamp, team_stamp
 from ..models import Entry, Match, Reward, Robot, Round, Season, Team
 from ..rules import bracket as bracket_rules
@@ -86,19 +91,33 @@ def _api(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 def feed(*, stamp: Callable[..., read.Stamp | None], kind: str, missing: str = "",
          load: Callable[[read.Stamp], object] | None = None):
     """A feed endpoint from ``build(**url_kwargs) -> dict``, or ``build(load(stamp))``: cached
-    like the public pages (league/http_cache.py) under its own ETag kind, one document for every
-    language, a JSON 404 for an unknown object."""
+    like the public pages (league/http_cache.py) under its own ETag kind, one document per
+    ``?lang=`` (the plain URL is the English one), a JSON 404 for an unknown object."""
 
     def wrap(build: Callable[..., dict]) -> Callable[..., HttpResponse]:
-        def render(request: HttpRequest, found: read.Stamp, **kwargs) -> str:
-            with translation.override("en"):  # one document for every language (the ETag says so)
-                return _dump(build(load(found)) if load else build(**kwargs))
+        def in_language(language: str) -> Callable[..., HttpResponse]:
+            def render(request: HttpRequest, found: read.Stamp, **kwargs) -> str:
+                with translation.override(language):  # labels too (waiting_for) in that language
+                    return _dump(build(load(found)) if load else build(**kwargs))
 
-        render.__name__ = render.__qualname__ = build.__name__
-        render.__doc__ = build.__doc__
-        return _api(public_cached(stamp=stamp, kind=f"api-{kind}", i18n=False, content_type=JSON,
-                                  headers=CORS, missing=_not_found(missing) if missing else None
-                                  )(render))
+            render.__name__ = render.__qualname__ = build.__name__
+            render.__doc__ = build.__doc__
+            return public_cached(
+                stamp=stamp, kind=f"api-{kind}", i18n=False, content_type=JSON, headers=CORS,
+                missing=_not_found(missing) if missing else None,
+                language="" if language == zh.EN else language)(render)
+
+        views = {language: in_language(language) for language in zh.SCRIPTS}
+
+        @wraps(views[zh.EN])  # the plain URL's declaration: the fast path serves it
+        def endpoint(request: HttpRequest, **kwargs) -> HttpResponse:
+            asked = request.GET.get("lang")
+            language = zh.EN if asked is None else zh.parse_script(asked)
+            if language is None:
+                return _error(400, "bad_request", "lang is one of en, zh-hans, zh-hant.")
+            return views[language](request, **kwargs)
+
+        return _api(endpoint)
 
     return wrap
 
@@ -128,7 +147,8 @@ def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
 def team_ref(team: Team | None) -> dict | None:
     if team is None:
         return None
-    return {"slug": team.slug, "name_en": team.name_en, "name_zh": team.name_zh,
+    return {"slug": team.slug, "name": zh.pick(team, "name"), "name_en": team.name_en,
+            "name_zh": team.name_zh, "name_zh_hant": team.name_zh_hant or team.name_zh,
             "country": team.country, "url": reverse("api:team", args=[team.slug])}
 
 
@@ -137,15 +157,21 @@ def entry_team(entry: Entry | None) -> dict | None:
 
 
 def reward_data(reward: Reward) -> dict:
-    return {"place": reward.place, "description": reward.description, "value": reward.value,
-            "currency": reward.currency}
+    return {"place": reward.place, "description": zh.pick(reward, "description"),
+            "value": reward.value, "currency": reward.currency}
+
+
+def placed_reward(placing) -> dict:
+    return {"description": zh.pick(placing, "reward_description"), "value": placing.reward_value,
+            "currency": placing.reward_currency}
 
 
 def season_summary(season: Season) -> dict:
     slug = season.slug
     return {
-        "slug": slug, "name": season.name, "name_zh": season.name_zh, "city": season.city,
-        "venue": season.venue, "time_zone": season.time_zone, "starts_on": season.starts_on,
+        "slug": slug, "name": zh.pick(season, "name"), "name_zh": season.name_zh,
+        "name_zh_hant": season.name_zh_hant or season.name_zh, "city": zh.pick(season, "city"),
+        "venue": zh.pick(season, "venue"), "time_zone": season.time_zone, "starts_on": season.starts_on,
         "phase": season.phase, "best_of": season.best_of, "round_minutes": season.round_minutes,
         "third_place_match": season.third_place_match, "version": season.version,
         "links": {
@@ -192,7 +218,8 @@ def match_data(match: Match, season: Season, rounds: list[Round] | None = None) 
     data = {
         "slot": match.slot, "stage": match.stage,
         "group": match.group.name if match.group_id else None, "day": match.day,
-        "ring": match.ring or None, "scheduled_at": _when(match.scheduled_at),
+        "ring": match.ring or None, "ring_name": season.ring_name(match.ring) or None,
+        "scheduled_at": _when(match.scheduled_at),
         "status": match.status, "red": corner_data(match, "red"), "blue": corner_data(match, "blue"),
         "winner": _winner(match), "method": match.method or None,
         "result_note": match.result_note or None, "started_at": _when(match.started_at),
@@ -227,9 +254,7 @@ def season(s: Season) -> dict:
     overview = read.season_overview(season=s)
     return {**season_summary(s),
             "rewards": [reward_data(r) for r in overview.rewards],
-            "placings": [{"place": p.place, "team": entry_team(p.entry),
-                          "reward": {"description": p.reward_description,
-                                     "value": p.reward_value, "currency": p.reward_currency}}
+            "placings": [{"place": p.place, "team": entry_team(p.entry), "reward": placed_reward(p)}
                          for p in overview.placings],
             "live": [m.slot for m in overview.live],
             "matches_total": overview.matches_total, "matches_done": overview.matches_done}
@@ -273,12 +298,12 @@ def bracket(s: Season) -> dict:
                 feeds[kind] = {"slot": target, "corner": corner}
         base = {"slot": b.slot, **feeds}
         if m is None:
-            return {**base, "status": None, "scheduled_at": None, "ring": None,
+            return {**base, "status": None, "scheduled_at": None, "ring": None, "ring_name": None,
                     "red": {"team": None, "waiting_for": b.red_waiting, "rounds_won": 0},
                     "blue": {"team": None, "waiting_for": b.blue_waiting, "rounds_won": 0},
                     "winner": None, "method": None}
         return {**base, "status": m.status, "scheduled_at": _when(m.scheduled_at),
-                "ring": m.ring or None,
+                "ring": m.ring or None, "ring_name": s.ring_name(m.ring) or None,
                 "red": {"team": entry_team(m.red), "waiting_for": b.red_waiting or None,
                         "rounds_won": m.red_rounds},
                 "blue": {"team": entry_team(m.blue), "waiting_for": b.blue_waiting or None,
@@ -337,12 +362,11 @@ def team(slug: str) -> dict:
     detail = read.team_detail(slug=slug)
     t = detail.team
     return {**team_ref(t), "organization": t.organization, "kind": t.kind, "seasons": [{
-        "season": ts.season.slug, "season_name": ts.season.name, "status": ts.entry.status,
+        "season": ts.season.slug, "season_name": zh.pick(ts.season, "name"),
+        "status": ts.entry.status,
         "group": ts.entry.group.name if ts.entry.group_id else None,
         "place": ts.placing.place if ts.placing else None,
-        "reward": {"description": ts.placing.reward_description,
-                   "value": ts.placing.reward_value,
-                   "currency": ts.placing.reward_currency} if ts.placing else None,
+        "reward": placed_reward(ts.placing) if ts.placing else None,
         "won": ts.won, "lost": ts.lost,
         "robots": [{**robot_data(st.robot), "matches": len(st.fought),
                     "replaced_by": st.replaced_by.name if st.replaced_by else None}

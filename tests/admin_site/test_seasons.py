@@ -29,7 +29,10 @@ def rewards_formset(season=None, **changes):
             "clock_settings-TOTAL_FORMS": 0, "clock_settings-INITIAL_FORMS": 0}
     for i, r in enumerate(rewards):
         data.update({f"rewards-{i}-id": r.pk, f"rewards-{i}-season": season.pk,
-                     f"rewards-{i}-description": r.description, f"rewards-{i}-value": str(r.value),
+                     f"rewards-{i}-description": r.description,
+                     f"rewards-{i}-description_zh": r.description_zh,
+                     f"rewards-{i}-description_zh_hant": r.description_zh_hant,
+                     f"rewards-{i}-value": str(r.value),
                      f"rewards-{i}-currency": r.currency})
     data.update(changes)
     return data

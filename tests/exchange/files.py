@@ -23,7 +23,8 @@ def csv_bytes(rows, header=applications.COLUMNS, encoding="utf-8") -> bytes:
 def team_row(i: int = 0, **changes) -> list[str]:
     row = dict(zip(applications.COLUMNS, [
         f"Team {i}", "队", "Org", f"REG-{i:04d}", "university", "CN", f"team-{i}",
-        "A: operator; B: coach; C: technical_staff", "R", f"S-{i}-P", "", "R2", f"S-{i}-B", ""], strict=True))
+        "A: operator; B: coach; C: technical_staff", "R", f"S-{i}-P", "", "R2", f"S-{i}-B", "", ""],
+        strict=True))
     row.update(changes)
     return list(row.values())
 

@@ -118,7 +118,8 @@ def test_every_public_page_in_english_and_chinese_screenshots_and_axe(live_serve
                 if lang == "zh":
                     assert page.locator("html").get_attribute("lang") == "zh-hant"
                     if name != "home":
-                        assert now.matches.get(slot="SF1").red.team.name_zh in page.content()
+                        # the 繁體 page names teams in 繁體 (issue 10, part 6)
+                        assert now.matches.get(slot="SF1").red.team.name_zh_hant in page.content()
                 path_png = screenshot(page, f"public-{name}-{lang}-{width}")
                 assert path_png.stat().st_size > 5000
                 if (width, lang) in ((1280, "en"), (375, "zh")):

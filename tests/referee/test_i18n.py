@@ -21,7 +21,8 @@ def test_pages_render_in_each_language(mini, people, client, language):
         assert f'<html lang="{language}">' in body(response)
     card = body(client.get(url("match", match), **HTMX))
     team = match.red.team
-    assert (team.name_zh if language.startswith("zh") else team.name_en) in card
+    expected = {"zh-hant": team.name_zh_hant, "zh-hans": team.name_zh}.get(language, team.name_en)
+    assert expected in card
     # the language switch is on every page
     assert 'name="language"' in body(client.get(url("home")))
 
