@@ -69,9 +69,8 @@ def roster_formset(members=None, data=None) -> forms.BaseFormSet:
 
 
 class RobotForm(forms.Form):
-    """The primary or the backup robot (R3)."""
+    """The primary or the backup robot (R3); the role is the form's prefix (and a hidden "role")."""
 
-    role = forms.ChoiceField(choices=Robot.Role.choices, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Robot name"), max_length=80)
     serial = forms.CharField(label=_("Serial number"), max_length=64)
     model = forms.CharField(label=_("Model"), max_length=80, initial=Robot.DEFAULT_MODEL)
