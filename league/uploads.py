@@ -58,16 +58,21 @@ def _limit() -> int:
     return settings.TEAM_UPLOAD_MAX_BYTES
 
 
+def limit_mb() -> str:
+    """The size limit as people read it: "5", "0.2"."""
+    return f"{_limit() / (1024 * 1024):.1f}".removesuffix(".0")
+
+
 def _read(upload: File, what: str) -> bytes:
     size = getattr(upload, "size", None)
     if size is not None and size > _limit():
         raise RuleViolation(None, _("%(what)s is too large: at most %(mb)s MB.") % {
-            "what": what, "mb": f"{_limit() / (1024 * 1024):g}"})
+            "what": what, "mb": limit_mb()})
     upload.seek(0)
     data = upload.read(_limit() + 1)
     if len(data) > _limit():
         raise RuleViolation(None, _("%(what)s is too large: at most %(mb)s MB.") % {
-            "what": what, "mb": f"{_limit() / (1024 * 1024):g}"})
+            "what": what, "mb": limit_mb()})
     if not data:
         raise RuleViolation(None, _("%(what)s is empty.") % {"what": what})
     return data

@@ -48,7 +48,7 @@ class ApplicationForm(ReapplyForm):
 
 class MemberRow(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120, required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=TeamMember.Role.choices, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *TeamMember.Role.choices], required=False)
 
     def clean(self):
         data = super().clean()
@@ -57,14 +57,16 @@ class MemberRow(forms.Form):
         return data
 
 
-# Ten rows on the page (R2: at most 10); a post with more reaches roster_set, which says why not.
+# A post with more than 10 rows reaches roster_set, which says why not (R2).
 RosterFormSet = forms.formset_factory(MemberRow, extra=0, max_num=30, absolute_max=30)
-ROSTER_ROWS = TeamMember.MAX_ROSTER
+SPARE_ROWS = 2
 
 
 def roster_formset(members=None, data=None) -> forms.BaseFormSet:
+    """The members, then empty rows: enough for the 3 of R2 and two more, at most 10 in all."""
     initial = [{"name": m.name, "role": m.role} for m in (members or [])]
-    initial += [{} for _ in range(ROSTER_ROWS - len(initial))]
+    rows = min(TeamMember.MAX_ROSTER, max(TeamMember.MIN_ROSTER, len(initial)) + SPARE_ROWS)
+    initial += [{} for _ in range(rows - len(initial))]
     return RosterFormSet(data=data, initial=None if data else initial, prefix="members")
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -45,7 +44,7 @@ def team_account(view):
 
 
 def _max_mb() -> str:
-    return f"{settings.TEAM_UPLOAD_MAX_BYTES / (1024 * 1024):g}"
+    return uploads.limit_mb()
 
 
 # --- Home and applying -----------------------------------------------------------------------

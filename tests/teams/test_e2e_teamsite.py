@@ -55,18 +55,19 @@ def test_a_new_team_signs_up_applies_and_keeps_its_roster(live_server, browser_c
     screenshot(phone, "teamsite-03-apply-375")
     phone.get_by_role("button", name="Send the application").click()
     expect(phone.get_by_role("heading", name=re.compile("Rookie Robotics"))).to_be_visible()
-    expect(phone.get_by_text("Application received")).to_be_visible()
+    expect(phone.get_by_role("status").filter(has_text="Application received")).to_be_visible()
 
     # A roster of 2 is refused with the rule, then 4 members are saved.
     rows = [("Li Wei", "operator"), ("Chan Mei", "substitute_operator"), ("Ada Ng", "technical_staff"),
             ("Bo Lam", "coach")]
-    phone.get_by_label("Name of member 1").fill(rows[0][0])
-    phone.get_by_label("Name of member 2").fill(rows[1][0])
+    for i, (name, role) in enumerate(rows[:2], start=1):
+        phone.get_by_label(f"Name of member {i}", exact=True).fill(name)
+        phone.get_by_label(f"Role of member {i}", exact=True).select_option(role)
     phone.get_by_role("button", name="Save the roster").click()
     expect(phone.get_by_text("R2: A team has 3-10 members; this roster has 2.")).to_be_visible()
     for i, (name, role) in enumerate(rows, start=1):
-        phone.get_by_label(f"Name of member {i}").fill(name)
-        phone.get_by_label(f"Role of member {i}").select_option(role)
+        phone.get_by_label(f"Name of member {i}", exact=True).fill(name)
+        phone.get_by_label(f"Role of member {i}", exact=True).select_option(role)
     phone.get_by_role("button", name="Save the roster").click()
     expect(phone.get_by_text("Roster saved.")).to_be_visible()
 
@@ -107,3 +108,33 @@ def test_a_new_team_signs_up_applies_and_keeps_its_roster(live_server, browser_c
         screenshot(page, f"teamsite-06-team-zh-{width}")
     phone.goto(f"{base}/my-team/account/logout/")
     screenshot(phone, "teamsite-07-signout-zh-375")
+
+
+def test_the_team_follows_its_season_in_the_browser(live_server, browser_context, screenshot):
+    """A finished season's champion: schedule in the venue's time and the viewer's (the browser
+    runs in UTC), results, place and reward, the private calendar link."""
+    from league.models import TeamManager
+
+    from .conftest import team_account
+
+    season = factories.season_at("finished")
+    entry = Entry.objects.select_related("team").get(season=season, placing__place=1)
+    user = team_account("champ@team.example", password=PASSWORD)
+    TeamManager.objects.create(user=user, team=entry.team)
+    base = live_server.url
+    for width, lang in ((1280, "en"), (375, "en"), (375, "zh-hant")):
+        ctx = browser_context(width, 900)
+        ctx.add_cookies([{"name": "django_language", "value": lang, "url": base}])
+        page = ctx.new_page()
+        page.emulate_media(color_scheme="dark")
+        page.goto(f"{base}/my-team/account/login/")
+        page.locator("input[name=login]").fill("champ@team.example")
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        page.goto(f"{base}/my-team/{entry.team.slug}/")
+        expect(page.locator(".place-1")).to_be_visible()
+        if lang == "en" and width == 1280:
+            page.get_by_role("button", name="Create the link").click()
+            expect(page.get_by_role("textbox", name="Calendar link")).to_have_value(
+                re.compile(r"/my-team/calendar/.+\.ics$"))
+        screenshot(page, f"teamsite-08-season-{lang}-{width}")
