@@ -29,6 +29,7 @@ SIGNATURES = [
 ]
 CONTENT_TYPES = {ext: ctype for _sig, ext, ctype in SIGNATURES}
 PHOTO_MAX_SIDE = 1600  # px; a larger photo is scaled down (and stripped of its metadata)
+MAX_PIXELS = 40_000_000  # a small file that decodes to a huge image (a "decompression bomb")
 
 
 class PrivateStorage(LazyObject):
@@ -88,6 +89,9 @@ def _decode_image(data: bytes, what: str):
 
     try:
         image = Image.open(io.BytesIO(data))
+        if image.width * image.height > MAX_PIXELS:  # read from the header, before decoding
+            raise RuleViolation(None, _("%(what)s is too large: at most %(mb)s MB.") % {
+                "what": what, "mb": limit_mb()})
         image.load()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise RuleViolation(None, _("%(what)s is not a readable image.") % {"what": what}) from exc

@@ -77,6 +77,10 @@ def test_r7_team_sign_in_is_locked_by_axes_after_five_wrong_passwords(client, se
     assert response.status_code in (429, 200)
     assert "_auth_user_id" not in client.session
     assert "locked" in response.text or "Too many" in response.text
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.get(username="guess@team.example")  # counted by axes too
+    assert attempt.failures_since_start >= 5
 
 
 def test_a_team_account_never_reaches_the_admin_or_the_referees(client):

@@ -142,3 +142,18 @@ def test_r2_the_organizer_applies_the_same_rules_through_the_admin_services(open
     team = factories.TeamFactory()
     entry = entry_services.entry_apply(season=open_season, team=team, actor=system_actor())
     assert entry.status == Entry.Status.APPLIED
+
+
+def test_r2_a_small_file_that_decodes_to_a_huge_image_is_refused(open_season, ana):
+    import io
+
+    from PIL import Image
+
+    from league import uploads
+
+    out = io.BytesIO()
+    Image.new("1", (9000, 5000)).save(out, format="PNG")  # 45 M pixels in a few kilobytes
+    big = out.getvalue()
+    assert len(big) < 200_000
+    with pytest.raises(RuleViolation, match="too large"):
+        uploads.checked_proof(upload("bomb.png", big, "image/png"))
