@@ -37,7 +37,8 @@ class ApplicationForm(ReapplyForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].widget.attrs.update({"autocapitalize": "characters", "size": 3})
+        attrs = self.fields["country"].widget.attrs
+        attrs["autocapitalize"], attrs["size"] = "characters", 3
 
     def identity(self) -> dict:
         data = {k: self.cleaned_data[k] for k in ("name_en", "name_zh", "organization",

@@ -53,6 +53,16 @@ def apply_new(season, user, **overrides):
 
 
 @pytest.fixture(autouse=True)
+def _english():
+    """Sentences are compared in English; a page asked for in Chinese earlier in the same worker
+    leaves its language active."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
