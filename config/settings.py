@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_prometheus",
+    # Team accounts on the teams' site (/my-team/account/): sign-up, e-mail verification,
+    # password reset. No social providers.
+    "allauth",
+    "allauth.account",
     "league",
 ]
 
@@ -84,6 +88,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Latency and status per view, for the requests that reach the full stack.
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into its 429 answer
 ]
 
@@ -145,6 +150,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",  # team accounts sign in by e-mail
 ]
 LOGIN_URL = "referee:login"
 LOGIN_REDIRECT_URL = "referee:home"
@@ -160,6 +166,52 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTE
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "league.views.login.lockout_response"
+# The user name axes counts: the staff forms' "username", the team sign-in's e-mail (allauth).
+AXES_USERNAME_CALLABLE = "league.forms.auth.axes_username"
+
+# Team accounts (django-allauth, league/views/teamsite.py): an e-mail address is the login,
+# verified before the account can sign in; throttled by allauth's rate limits and by axes.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Robot Fighting League] "
+ACCOUNT_ADAPTER = "league.accounts.TeamAccountAdapter"
+ACCOUNT_FORMS = {"login": "league.forms.auth.TeamLoginForm"}
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
+# Team invitations (co-managers): a signed link valid this long.
+TEAM_INVITATION_DAYS = env_int("TEAM_INVITATION_DAYS", 7)
+# Uploads of the teams' site: proofs of registration (PDF, JPEG, PNG) and robot photos.
+TEAM_UPLOAD_MAX_BYTES = env_int("TEAM_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+# Kept out of any public folder; served only by league.views.teamsite after a permission check.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+
+# E-mail: printed on the console in development; SMTP from the environment in production.
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Robot Fighting League <noreply@robot-league.invalid>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Stored in UTC; every season is shown in its own time zone (Season.time_zone).
 USE_TZ = True
@@ -182,6 +234,9 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Proofs of registration and robot photos: never under a public URL (league.uploads).
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -11,6 +11,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("metrics", metrics, name="metrics"),  # Prometheus; loopback only by default
     path("referee/", include("league.urls.referee")),
+    # The teams' site: team accounts (django-allauth) and the teams' own pages.
+    path("my-team/account/", include("allauth.urls")),
+    path("my-team/", include("league.urls.teamsite")),
     path("api/v1/", include("league.urls.api")),
     re_path(r"^api/", api_not_found),  # any other path under /api/: a JSON 404
     path("", include("league.urls.public")),

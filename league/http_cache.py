@@ -194,6 +194,22 @@ def uncached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return answer
 
 
+def private(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Declare a page for one signed-in visitor (the teams' site): ``Cache-Control: private,
+    no-cache`` (a browser revalidates it, no shared cache keeps it), unless the view set its
+    own. The fast path leaves it alone (it is not a public declaration)."""
+
+    @wraps(view)
+    def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    answer.private_page = True
+    return answer
+
+
 def declaration_of(view: Callable) -> PublicCache | None:
     return getattr(view, "public_cache", None)
 

@@ -30,6 +30,20 @@ def is_referee(user) -> bool:
     return bool(_groups(user) & {REFEREE, HEAD_REFEREE})
 
 
+def is_team_account(user) -> bool:
+    """An account of the teams' site: signed in, active, not staff and holding no staff role
+    (a referee or an organizer never acts for a team)."""
+    return bool(user is not None and getattr(user, "is_authenticated", False)
+                and getattr(user, "is_active", False) and not getattr(user, "is_staff", False)
+                and not getattr(user, "is_superuser", False) and not (_groups(user) & set(ALL)))
+
+
+def forget_teams(user) -> None:
+    """Drop the cached team ids (after the user's TeamManager rows changed)."""
+    if user is not None:
+        user.__dict__.pop("_league_team_ids", None)
+
+
 def managed_team_ids(user) -> frozenset[int]:
     """The teams a team account manages (manager or co-manager); empty for anyone else."""
     if user is None or not getattr(user, "is_authenticated", False):

@@ -124,7 +124,8 @@ class RobotFormSet(ServiceInlineFormSet):
         return [(f, lambda r=f.instance: services.robot_remove(robot=copy.copy(r), actor=actor), "delete")
                 for f in removed] + [(f, lambda d=f.cleaned_data: services.robot_register(
             entry=entry, role=d["role"], serial=d["serial"], name=d["name"],
-            model=d.get("model") or Robot.DEFAULT_MODEL, actor=actor), "add") for f in added]
+            model=d.get("model") or Robot.DEFAULT_MODEL, firmware_version=d.get("firmware_version") or "",
+            actor=actor), "add") for f in added]
 
 
 class ServiceInline(admin.TabularInline):
@@ -168,13 +169,20 @@ class RobotInline(ServiceInline):
 
     model = Robot
     formset = RobotFormSet
-    fields = ["role", "model", "serial", "name", "status"]
-    readonly_fields = ["status"]
+    fields = ["role", "model", "serial", "name", "firmware_version", "status", "photo_link"]
+    readonly_fields = ["status", "photo_link"]
     max_num = 2
     verbose_name_plural = _("robots (R3: one primary and one backup)")
 
     def get_extra(self, request, obj=None, **kwargs):
         return max(0, 2 - obj.robots.count()) if obj is not None else 0
+
+    @admin.display(description=_("photo"))
+    def photo_link(self, obj):
+        if not obj or not obj.photo:
+            return "–"
+        return format_html('<a href="{}">{}</a>', reverse("teamsite:robot_photo", args=[obj.pk]),
+                           gettext("Open the photo"))
 
     def _open(self, obj) -> bool:
         return obj is not None and obj.robots_open()
@@ -267,9 +275,17 @@ class EntryAdmin(AuditHistoryMixin, admin.ModelAdmin):
     ordering = ["-season__starts_on", "season", F("seed").asc(nulls_last=True), "team__name_en"]
     actions = ["approve_auditions", "reject_auditions", "qualify", "withdraw"]
     readonly_fields = ["season", "team", "status", "status_reason", "seed", "pot", "group", "lot",
-                       "applied_at"]
+                       "applied_at", "proof_link"]
     inlines = [MemberInline, RobotInline, FailureReportInline, ReplacementInline]
     autocomplete_fields = ["team"]
+
+    @admin.display(description=_("proof of registration"))
+    def proof_link(self, obj):
+        """The team's proof (R2), opened through the permission-checked view of the teams' site."""
+        if not obj.proof:
+            return gettext("None uploaded")
+        return format_html('<a href="{}">{}</a>', reverse("teamsite:proof", args=[obj.pk]),
+                           gettext("Open the proof"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(

@@ -7,9 +7,9 @@
 - outcome: Placing
 - audit: AuditEvent
 - clock: ClockSettings, ClockEvent (R17), IdempotentPost
-- account: TeamManager (team accounts on the teams' site)
+- account: TeamManager, TeamInvitation, CalendarFeed (team accounts on the teams' site)
 """
-from .account import TeamManager
+from .account import CalendarFeed, TeamInvitation, TeamManager
 from .audit import AuditEvent
 from .clock import ClockEvent, ClockSettings, IdempotentPost
 from .incident import FailureReport, Replacement
@@ -20,6 +20,7 @@ from .team import Entry, Robot, Team, TeamMember
 
 __all__ = [
     "AllowanceUse",
+    "CalendarFeed",
     "AuditEvent",
     "ClockEvent",
     "ClockSettings",
@@ -36,6 +37,7 @@ __all__ = [
     "Round",
     "Season",
     "Team",
+    "TeamInvitation",
     "TeamManager",
     "TeamMember",
 ]

@@ -45,3 +45,59 @@ class TeamManager(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.team})"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+
+
+class TeamInvitation(models.Model):
+    """The manager invites a co-manager by e-mail; the link carries a signed, expiring token
+    (league.services.teamsite) and is accepted by an account whose verified address it names."""
+
+    Status = InvitationStatus
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations",
+                             verbose_name=_("team"))
+    email = models.EmailField(_("e-mail address"))
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                   related_name="team_invitations_sent", verbose_name=_("invited by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="team_invitations_accepted",
+                                    verbose_name=_("accepted by"))
+
+    class Meta:
+        ordering = ["team", "-created_at"]
+        verbose_name = _("team invitation")
+        verbose_name_plural = _("team invitations")
+        constraints = [
+            choices_check("status", InvitationStatus, "team_invitation_status_valid"),
+            models.UniqueConstraint(fields=["team", "email"], condition=models.Q(status="pending"),
+                                    name="team_invitation_one_pending",
+                                    violation_error_message=_("This address is already invited.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.team}"
+
+
+class CalendarFeed(models.Model):
+    """A team's private iCalendar subscription: whoever holds the secret URL reads the team's
+    fights. Revoked by deleting the row; regenerated with a new token."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="calendar_feed",
+                                verbose_name=_("team"))
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.team} calendar"

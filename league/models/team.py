@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..uploads import private_storage
 from .base import choices_check, validate_one_line
 from .season import HANT_HELP, Group, Season
 
@@ -95,6 +96,9 @@ class Entry(models.Model):
         _("audition score"), null=True, blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)])
     applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+    # R2 "legally registered": the team's proof (PDF, JPEG or PNG), private (league.uploads).
+    proof = models.FileField(_("proof of registration"), upload_to="proofs/", storage=private_storage,
+                             blank=True, max_length=200)
 
     class Meta:
         ordering = ["season", "seed", "team__name_en"]
@@ -193,6 +197,10 @@ class Robot(models.Model):
     model = models.CharField(_("model"), max_length=80, default=DEFAULT_MODEL)
     serial = models.CharField(_("serial number"), max_length=64)
     name = models.CharField(_("name"), max_length=80)
+    firmware_version = models.CharField(_("firmware version"), max_length=40, blank=True,
+                                        validators=[validate_one_line])
+    photo = models.FileField(_("photo"), upload_to="robots/", storage=private_storage, blank=True,
+                             max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.READY)
 

@@ -97,6 +97,14 @@ def require_head_referee(actor) -> None:
         raise NotAllowed("R7", _("Only a head referee may do this."))
 
 
+def require_team_hand(actor, team) -> None:
+    """The team's own managers (on the teams' site), an organizer or the system."""
+    require_actor(actor)
+    if is_system(actor) or roles.is_organizer(actor) or roles.manages_team(actor, team):
+        return
+    raise NotAllowed("R7", _("Only the team's managers or an organizer may do this."))
+
+
 def person(actor):
     """The user to store in a "recorded by" field: the acting person; the system is nobody there
     (its hand shows in the audit trail)."""

@@ -1,18 +1,20 @@
 """Applications, auditions, qualification, rosters and robot registration (R1, R2, R3)."""
 from __future__ import annotations
 
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .. import uploads
 from ..errors import RuleViolation
 from ..models import Entry, Robot, Season, Team, TeamMember
 from .common import (
     audit,
     bump,
     lock_season,
-    require_actor,
     require_organizer,
     require_phase,
+    require_team_hand,
     save_checked,
 )
 
@@ -39,7 +41,7 @@ def _move(entry: Entry, status: str, *, actor, reason: str, rule: str | None) ->
 
 def entry_apply(*, season: Season, team: Team, actor) -> Entry:
     """A team applies to a season (R2: once per season, legally registered organizations only)."""
-    require_actor(actor)
+    require_team_hand(actor, team)
     with transaction.atomic():
         season = lock_season(season)
         require_phase(season, Season.Phase.REGISTRATION, rule="R2", doing=_("Applying"))
@@ -88,7 +90,7 @@ def entry_qualify(*, entry: Entry, actor) -> Entry:
 
 def entry_withdraw(*, entry: Entry, reason: str, actor) -> Entry:
     """Withdraw before the draw; after it a team that stops forfeits its matches (R1)."""
-    require_actor(actor)
+    require_team_hand(actor, entry.team_id)
     with transaction.atomic():
         season = lock_season(entry.season)
         entry = _lock_entry(entry)
@@ -113,7 +115,7 @@ def _require_roster_open(entry: Entry) -> None:
 
 def member_add(*, entry: Entry, name: str, role: str, actor) -> TeamMember:
     """Add a member to a team's roster in a season (R2: at most 10, locked for the main event)."""
-    require_actor(actor)
+    require_team_hand(actor, entry.team_id)
     with transaction.atomic():
         entry = _lock_entry(entry)
         _require_roster_open(entry)
@@ -127,7 +129,7 @@ def member_add(*, entry: Entry, name: str, role: str, actor) -> TeamMember:
 
 
 def member_remove(*, member: TeamMember, actor) -> None:
-    require_actor(actor)
+    require_team_hand(actor, member.entry.team_id)
     with transaction.atomic():
         entry = _lock_entry(member.entry)
         _require_roster_open(entry)
@@ -141,10 +143,13 @@ def member_remove(*, member: TeamMember, actor) -> None:
 
 
 def robot_register(*, entry: Entry, role: str, serial: str, name: str,
-                   model: str = Robot.DEFAULT_MODEL, actor) -> Robot:
-    """Register the primary or the backup robot before the draw (R3)."""
-    require_actor(actor)
-    with transaction.atomic():
+                   model: str = Robot.DEFAULT_MODEL, firmware_version: str = "",
+                   photo: File | None = None, actor) -> Robot:
+    """Register the primary or the backup robot before the draw (R3), with its firmware version
+    and a photo (checked by content, league.uploads) when the team gives them."""
+    require_team_hand(actor, entry.team_id)
+    photo = uploads.checked_photo(photo) if photo else None
+    with uploads.stored(photo, "robots/") as photo_name, transaction.atomic():
         season = lock_season(entry.season)
         entry = _lock_entry(entry)
         if season.draw_has_run():
@@ -163,7 +168,8 @@ def robot_register(*, entry: Entry, role: str, serial: str, name: str,
             raise RuleViolation("R3", _("Serial %(serial)s is already registered to %(team)s.") % {
                 "serial": serial, "team": clash.entry.team})
         robot = Robot(season=season, entry=entry, role=role, serial=serial, name=name.strip(),
-                      model=(model or Robot.DEFAULT_MODEL).strip())
+                      model=(model or Robot.DEFAULT_MODEL).strip(),
+                      firmware_version=firmware_version.strip(), photo=photo_name or "")
         save_checked(robot)
         audit(actor=actor, action="robot_registered", obj=robot, season=season, to_state=role)
         bump(season)
@@ -172,7 +178,7 @@ def robot_register(*, entry: Entry, role: str, serial: str, name: str,
 
 def robot_remove(*, robot: Robot, actor) -> None:
     """Remove a robot registered by mistake (a mistyped serial), before the draw only (R3)."""
-    require_actor(actor)
+    require_team_hand(actor, robot.entry.team_id)
     with transaction.atomic():
         season = lock_season(robot.entry.season)
         robot = Robot.objects.select_for_update().select_related("entry__team").get(pk=robot.pk)
@@ -181,5 +187,8 @@ def robot_remove(*, robot: Robot, actor) -> None:
                                         "goes through a failure report."))
         audit(actor=actor, action="robot_removed", obj=robot, season=season, from_state=robot.role,
               data={"serial": robot.serial})
+        photo = robot.photo.name
         robot.delete()
         bump(season)
+        if photo:
+            uploads.delete_on_commit(photo)

@@ -29,6 +29,12 @@ def team_create(*, slug: str, actor, **fields) -> Team:
     team, and is refused here (find it with Team.objects.get(slug=...), change it with
     team_update). Without a 繁體 name (name_zh_hant), one is proposed from name_zh (OpenCC)."""
     require_organizer(actor)
+    return team_create_checked(slug=slug, actor=actor, **fields)
+
+
+def team_create_checked(*, slug: str, actor, **fields) -> Team:
+    """team_create after the caller checked who acts (the teams' site: a team account applying,
+    league.services.teamsite)."""
     fields = propose_hant(_cleaned({"slug": slug, **fields}), ["name"])
     with transaction.atomic():
         existing = Team.objects.filter(slug=fields["slug"]).first()
