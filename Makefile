@@ -15,7 +15,7 @@ ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST),$(shell hostname -I 2>/dev/null | t
 export ALLOWED_HOSTS
 endif
 
-.PHONY: install run test lint bench-public bench-referee bench-push clean
+.PHONY: install run worker test lint bench-public bench-referee bench-push clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: /admin/, referees: /referee/)"
 	@if [ "$(HOST)" != "127.0.0.1" ]; then echo "Venue network: http://<one of: $$(hostname -I 2>/dev/null)>:$(PORT)/"; fi
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+# Background jobs with a real broker (docs/jobs.md): CELERY_BROKER_URL=redis://127.0.0.1:6379/2
+# make worker (in another terminal, with the same environment as the server). -B also runs the
+# periodic housekeeping. Without CELERY_BROKER_URL, `make run` runs the jobs in the server itself.
+worker: install
+	$(VENV)/bin/celery -A config worker -B --loglevel INFO --concurrency $${WORKERS:-2}
 
 test: install
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run --verbosity 0
