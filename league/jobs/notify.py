@@ -104,7 +104,8 @@ def _called_messages(season: Season, match: Match, data: dict) -> list[Message]:
         if m is None or not (m.red_id and m.blue_id):
             continue
         for entry in (m.red, m.blue):
-            out.append(Message(entry.team, "match_next", f"match_next:{m.pk}",
+            out.append(Message(entry.team, "match_next",
+                               f"match_next:{m.pk}:{'called' if called else 'on_deck'}",
                                {**_match_context(season, m), "called": called,
                                 "opponent": m.blue.team if entry.pk == m.red_id else m.red.team}))
     return out
