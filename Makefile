@@ -15,7 +15,7 @@ ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST),$(shell hostname -I 2>/dev/null | t
 export ALLOWED_HOSTS
 endif
 
-.PHONY: install run worker test lint bench-public bench-referee bench-push clean
+.PHONY: install run worker test lint bench-public bench-referee bench-push bench-webhooks clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ bench-referee: install
 
 bench-push: install
 	$(PY) bench/push_bench.py
+
+# A real Celery worker and Redis (DB 11): a receiver failing the first two attempts of every
+# delivery gets each event once, in order per match (PostgreSQL database webhook_bench).
+bench-webhooks: install
+	$(PY) bench/webhook_bench.py
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts .pytest_cache db.sqlite3
