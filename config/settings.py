@@ -143,8 +143,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Redis down: a write still answers within seconds; its outbox rows wait for the housekeeping.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5,
-                                    "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "housekeeping": {"task": "league.jobs.tasks.housekeeping",

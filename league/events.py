@@ -14,7 +14,12 @@ or a setting changes the pages too), and keep it unchanged.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 # Match events (webhooks; match.called also tells the teams their match is next).
 MATCH_CALLED = "match.called"
@@ -39,6 +44,13 @@ def _sinks():
 
 def emit(kind: str, *, season, match=None, data: dict[str, Any] | None = None) -> None:
     """Tell every sink that ``kind`` happened in ``season`` (to ``match``), with ``data``
-    (JSON-able: ids, slugs, words). Call it inside the service's transaction, after the change."""
+    (JSON-able: ids, slugs, words). Call it inside the service's transaction, after the change.
+
+    A sink that fails (a bug, a clash) is rolled back to its savepoint and logged: what it owed is
+    lost, the change is not."""
     for sink in _sinks():
-        sink(kind, season=season, match=match, data=dict(data or {}))
+        try:
+            with transaction.atomic():
+                sink(kind, season=season, match=match, data=dict(data or {}))
+        except Exception:
+            logger.exception("events: %s could not record %s", sink.__module__, kind)

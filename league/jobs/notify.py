@@ -18,7 +18,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -173,9 +173,14 @@ def on_event(kind: str, *, season, match=None, data: dict) -> None:
         for email in emails:
             if email in seen:
                 continue
-            made.append(Notification.objects.create(
-                kind=message.template, season=season, recipient=email, language=language,
-                subject=subject, body_text=body, dedupe_key=message.once[:120]).pk)
+            try:
+                with transaction.atomic():  # a copy written meanwhile: that one is sent
+                    made.append(Notification.objects.create(
+                        kind=message.template, season=season, recipient=email,
+                        language=language, subject=subject, body_text=body,
+                        dedupe_key=message.once[:120]).pk)
+            except IntegrityError:
+                continue
     if made:
         transaction.on_commit(lambda: _send_all(made), robust=True)
 

@@ -27,7 +27,7 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -110,18 +110,34 @@ def on_event(kind: str, *, season, match=None, data: dict) -> None:
         Season.objects.values_list("slug", flat=True).get(pk=season_id))
     stream = stream_of(match)
     occurred = timezone.now().isoformat()
+    snapshot = _match_snapshot(match) if match is not None else None
     for endpoint in endpoints:
+        _append(endpoint, kind=kind, match=match, stream=stream,
+                payload={"event": kind, "season": slug, "stream": stream, "occurred_at": occurred,
+                         "match": snapshot, "data": data})
+        _drain_on_commit(endpoint.pk, stream)
+
+
+def _append(endpoint: WebhookEndpoint, *, kind: str, match, stream: str, payload: dict,
+            tries: int = 5) -> WebhookDelivery:
+    """The next delivery of the endpoint's stream. The services' locks (the match, the season)
+    keep two writers of one stream apart; should two still meet, the unique sequence makes the
+    second take the next number."""
+    for attempt in range(tries):
         last = (WebhookDelivery.objects.filter(endpoint=endpoint, stream=stream)
                 .aggregate(n=Max("sequence"))["n"]) or 0
         delivery = WebhookDelivery(endpoint=endpoint, event=kind, match=match, stream=stream,
                                    sequence=last + 1, body="")
-        payload = {"id": str(delivery.pk), "event": kind, "season": slug, "stream": stream,
-                   "sequence": last + 1, "occurred_at": occurred,
-                   "match": _match_snapshot(match) if match is not None else None, "data": data}
-        delivery.body = json.dumps(payload, sort_keys=True, separators=(",", ":"),
-                                   ensure_ascii=False)
-        delivery.save(force_insert=True)
-        _drain_on_commit(endpoint.pk, stream)
+        delivery.body = json.dumps({**payload, "id": str(delivery.pk), "sequence": last + 1},
+                                   sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        try:
+            with transaction.atomic():
+                delivery.save(force_insert=True)
+            return delivery
+        except IntegrityError:
+            if attempt == tries - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _drain_on_commit(endpoint_id: int, stream: str) -> None:
@@ -130,12 +146,25 @@ def _drain_on_commit(endpoint_id: int, stream: str) -> None:
     transaction.on_commit(lambda: enqueue(deliver_stream, endpoint_id, stream), robust=True)
 
 
+# After a failed hand-over the broker is not tried again for this long (in this process): with
+# Redis down, one write pays the failed attempt, the next ones answer at once.
+BROKER_PAUSE_SECONDS = 15.0
+_broker_down_until = 0.0
+
+
 def enqueue(task, *args, **kwargs) -> None:
     """Hand a task to the broker (or run it, eagerly). The broker down loses nothing: the rows
     wait, pending, for the housekeeping (league.jobs.tasks.housekeeping) to hand them out again."""
+    global _broker_down_until
+    eager = task.app.conf.task_always_eager
+    if not eager and time.monotonic() < _broker_down_until:
+        logger.info("jobs: broker down, %s%s left to the housekeeping", task.name, args)
+        return
     try:
         task.apply_async(args=args, kwargs=kwargs)
     except Exception:
+        if not eager:
+            _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning("jobs: could not enqueue %s%s; the housekeeping will", task.name, args,
                        exc_info=True)
 

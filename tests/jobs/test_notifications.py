@@ -203,3 +203,19 @@ def test_a_lost_task_is_handed_out_again_by_the_housekeeping(open_season, settin
     Notification.objects.update(created_at=timezone.now() - timedelta(minutes=5))
     assert housekeeping_run()["notifications"] == 1
     assert Notification.objects.get().status == "sent" and len(mail.outbox) == 1
+
+
+def test_a_broken_sink_never_blocks_the_change(open_season, monkeypatch, caplog,
+                                               django_capture_on_commit_callbacks):
+    from league.jobs import notify
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(notify, "render", broken)
+    team = catalogue_team(8)
+    manage(team, "lead@cam.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = services.entry_apply(season=open_season, team=team, actor=system_actor())
+    assert Entry.objects.filter(pk=entry.pk).exists() and not Notification.objects.exists()
+    assert "could not record entry.applied" in caplog.text
