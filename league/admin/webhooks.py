@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -15,8 +16,9 @@ from .base import AuditHistoryMixin, ReadOnlyAdmin, ServiceSaveMixin, call_servi
 
 
 class WebhookEndpointForm(ServiceModelForm):
-    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
-    events = forms.MultipleChoiceField(label=_("events"), choices=WebhookEvent.choices,
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https",
+                         widget=forms.URLInput(attrs={"class": "vURLField"}))
+    events = forms.MultipleChoiceField(label=capfirst(_("events")), choices=WebhookEvent.choices,
                                        widget=forms.CheckboxSelectMultiple)
 
     class Meta:

@@ -50,7 +50,7 @@ def test_the_organizer_registers_an_endpoint_and_reads_its_deliveries(
     services.match_call(match=make_match(season, when=timezone.now()), actor=system_actor())
     page.goto(f"{base}/admin/league/webhookdelivery/")
     expect(page.get_by_role("cell", name="match.called")).to_be_visible()
-    expect(page.get_by_text("Delivered")).to_be_visible()
+    expect(page.get_by_role("cell", name="Delivered")).to_be_visible()
     screenshot(page, "jobs-02-deliveries-1280")
     page.goto(f"{base}/admin/league/webhookendpoint/{endpoint.pk}/change/")
     expect(page.get_by_text(endpoint.secret)).to_be_visible()
