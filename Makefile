@@ -20,7 +20,7 @@ ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST),$(shell hostname -I 2>/dev/null | t
 export ALLOWED_HOSTS
 endif
 
-.PHONY: install install-dev run serve test lint bench-public bench-referee bench-push clean
+.PHONY: install install-dev run serve worker test lint bench-public bench-referee bench-push bench-webhooks clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ run: install
 serve: install
 	PYTHON=$(PY) HOST=$(HOST) PORT=$(PORT) tools/serve.sh
 
+# Background jobs with a real broker (docs/jobs.md): CELERY_BROKER_URL=redis://127.0.0.1:6379/2
+# make worker (in another terminal, with the same environment as the server). -B also runs the
+# periodic housekeeping. Without CELERY_BROKER_URL, `make run` runs the jobs in the server itself.
+worker: install
+	$(VENV)/bin/celery -A config worker -B --loglevel INFO --concurrency $${WORKERS:-2}
+
 test: install-dev
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -70,6 +76,11 @@ bench-referee: install-dev
 
 bench-push: install-dev
 	$(PY) bench/push_bench.py
+
+# A real Celery worker and Redis (DB 11): a receiver failing the first two attempts of every
+# delivery gets each event once, in order per match (PostgreSQL database webhook_bench).
+bench-webhooks: install-dev
+	$(PY) bench/webhook_bench.py
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts .pytest_cache db.sqlite3

@@ -141,6 +141,51 @@ if os.environ.get("REDIS_URL"):
 
     EVENTSTREAM_REDIS = _parse_redis_url(os.environ["REDIS_URL"])
 
+# Background jobs (Celery, config/celery.py, docs/jobs.md): e-mail, webhook deliveries,
+# housekeeping. With CELERY_BROKER_URL set (Redis, e.g. redis://127.0.0.1:6379/2) a worker runs
+# them (`make worker`: celery -A config worker -B); unset, they run eagerly in the web process
+# right after the commit, so `make run` stays one command without a worker.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+CELERY_BROKER_URL = CELERY_BROKER_URL or "redis://127.0.0.1:6379/2"
+CELERY_TASK_EAGER_PROPAGATES = False  # an eager job's failure is its own record, never the request's
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task: the broker hands the task out again
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis down: a write still answers within seconds; its outbox rows wait for the housekeeping.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "housekeeping": {"task": "league.jobs.tasks.housekeeping",
+                     "schedule": env_int("HOUSEKEEPING_SECONDS", 300)},
+}
+# Webhooks (docs/webhooks.md): attempts before a delivery becomes a dead letter, the first
+# retry's wait (doubling each time, at most an hour), the receiver's time to answer.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 10)
+WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "5"))
+# Endpoints on loopback, private or link-local addresses are refused (SSRF) unless allowed, as
+# in development, the tests and the multi-server rig.
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", DEBUG)
+# E-mail (docs/jobs.md): the console in development, SMTP from the environment in production.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG
+                    else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Robot Fighting League <noreply@localhost>")
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
+# Links in e-mails point here (the public address of the site).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# Referee posts' stored answers (league/services/idempotency.py) are kept this long.
+IDEMPOTENT_POST_DAYS = env_int("IDEMPOTENT_POST_DAYS", 7)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -74,6 +74,7 @@ def ensure_roles() -> None:
     from django.apps import apps
 
     importlib.import_module("league.migrations.0006_role_permissions").update_roles(apps, None)
+    importlib.import_module("league.migrations.0013_jobs").grant_organizer(apps, None)
 
 
 class SeasonFactory(factory.django.DjangoModelFactory):

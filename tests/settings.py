@@ -9,3 +9,10 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-used-in-producti
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 
 from config.settings import *  # noqa: E402,F403
+
+# Background jobs run eagerly (after the commit, in the test's thread); webhook receivers in the
+# tests listen on loopback.
+CELERY_TASK_ALWAYS_EAGER = True
+WEBHOOK_ALLOW_PRIVATE = True
+WEBHOOK_BACKOFF_SECONDS = 1
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -55,6 +55,8 @@ def fill(translations: dict) -> int:
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
                 entry.previous_msgid = None
+                entry.previous_msgctxt = None  # a "#|" line left alone breaks msgfmt
+                entry.previous_msgid_plural = None
             changed += 1
         if changed > before:
             po.save()

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..forms.auth import AdminSignInForm
-from . import audit, entries, incidents, matches, seasons, teams, users  # noqa: F401  (registration)
+from . import audit, entries, incidents, matches, seasons, teams, users, webhooks  # noqa: F401  (registration)
 
 admin.site.site_header = _("Robot Fighting League · organizers")
 admin.site.site_title = _("League admin")

@@ -8,11 +8,13 @@
 - audit: AuditEvent
 - clock: ClockSettings, ClockEvent (R17), IdempotentPost
 - account: TeamManager, TeamInvitation, CalendarFeed (team accounts on the teams' site)
+- jobs: WebhookEndpoint, WebhookDelivery, Notification (outboxes of the background jobs)
 """
 from .account import CalendarFeed, TeamInvitation, TeamManager
 from .audit import AuditEvent
 from .clock import ClockEvent, ClockSettings, IdempotentPost
 from .incident import FailureReport, Replacement
+from .jobs import Notification, WebhookDelivery, WebhookEndpoint
 from .match import AllowanceUse, Corner, Match, Round
 from .outcome import Placing
 from .season import Group, Reward, Season
@@ -30,6 +32,7 @@ __all__ = [
     "Group",
     "IdempotentPost",
     "Match",
+    "Notification",
     "Placing",
     "Replacement",
     "Reward",
@@ -40,4 +43,6 @@ __all__ = [
     "TeamInvitation",
     "TeamManager",
     "TeamMember",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

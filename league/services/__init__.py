@@ -46,6 +46,12 @@ from .season import (
                       season_update,
 )
 from .teams import team_create, team_update
+from .webhooks import (
+                      webhook_delivery_retry,
+                      webhook_endpoint_register,
+                      webhook_endpoint_update,
+                      webhook_secret_rotate,
+)
 
 __all__ = [
     "RoundInput", "active_robot", "allowance_use", "battery_swap_report", "bracket_advance",
@@ -57,4 +63,6 @@ __all__ = [
     "referees_assign_round_robin", "robot_register", "robot_remove", "robot_replace", "round_record",
     "reward_set", "season_auditions_close", "season_create", "season_finish",
     "season_registration_close", "season_update", "team_create", "team_update",
+    "webhook_delivery_retry", "webhook_endpoint_register", "webhook_endpoint_update",
+    "webhook_secret_rotate",
 ]

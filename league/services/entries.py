@@ -5,7 +5,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import uploads
+from .. import events, uploads
 from ..errors import RuleViolation
 from ..models import Entry, Robot, Season, Team, TeamMember
 from .common import (
@@ -53,6 +53,7 @@ def entry_apply(*, season: Season, team: Team, actor) -> Entry:
         entry = Entry(season=season, team=team)
         save_checked(entry)
         audit(actor=actor, action="entry_applied", obj=entry, to_state=entry.status)
+        events.emit(events.ENTRY_APPLIED, season=season, data={"entry": entry.pk})
         bump(season)
         return entry
 
@@ -66,7 +67,9 @@ def entry_audition(*, entry: Entry, passed: bool, reason: str = "", actor) -> En
         if not passed and not reason.strip():
             raise RuleViolation(None, _("Give the reason for rejecting %(team)s.") % {"team": entry.team})
         status = Entry.Status.AUDITION_PASSED if passed else Entry.Status.AUDITION_REJECTED
-        return _move(entry, status, actor=actor, reason=reason, rule=None)
+        entry = _move(entry, status, actor=actor, reason=reason, rule=None)
+        events.emit(events.ENTRY_AUDITIONED, season=entry.season, data={"entry": entry.pk})
+        return entry
 
 
 def entry_qualify(*, entry: Entry, actor) -> Entry:
@@ -85,7 +88,9 @@ def entry_qualify(*, entry: Entry, actor) -> Entry:
             raise RuleViolation("R1", _("Exactly %(n)d teams enter the main event and %(n)d are "
                                         "already qualified.") % {"n": FIELD_SIZE})
         _check_roster_size(entry)
-        return _move(entry, Entry.Status.QUALIFIED, actor=actor, reason="", rule="R1")
+        entry = _move(entry, Entry.Status.QUALIFIED, actor=actor, reason="", rule="R1")
+        events.emit(events.ENTRY_QUALIFIED, season=season, data={"entry": entry.pk})
+        return entry
 
 
 def entry_withdraw(*, entry: Entry, reason: str, actor) -> Entry:

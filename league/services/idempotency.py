@@ -63,3 +63,12 @@ def post_once(*, actor, key: str | None, path: str, perform: Callable[[], str]) 
         if stored is None:
             raise
         raise AlreadyApplied(stored) from None
+
+
+def idempotent_posts_prune(*, older_than, actor) -> int:
+    """Forget the stored answers older than ``older_than`` (a retry comes within seconds or
+    minutes; league.jobs.tasks.housekeeping calls this daily-ish, IDEMPOTENT_POST_DAYS)."""
+    require_actor(actor)
+    with transaction.atomic():
+        deleted, _by_model = IdempotentPost.objects.filter(created_at__lt=older_than).delete()
+    return deleted

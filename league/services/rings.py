@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import roles
+from .. import events, roles
 from ..errors import NotAllowed, RuleViolation
 from ..models import Match, Season
 from ..models.match import MAX_DELAY_MINUTES
@@ -81,6 +81,7 @@ def _call(season: Season, match: Match, matches: list[Match], actor) -> Match:
     match.called_at = timezone.now()
     match.save(update_fields=["called_at"])
     audit(actor=actor, action="match_called", obj=match, season=season, to_state=match.ring)
+    events.emit(events.MATCH_CALLED, season=season, match=match, data={"ring": match.ring})
     bump(season)
     return match
 
@@ -238,9 +239,13 @@ def ring_delay(*, season: Season, ring: str, minutes: int, from_match: Match | N
         for m in movable:
             m.delay_minutes += minutes
             m.save(update_fields=["delay_minutes"])
-        audit(actor=actor, action="ring_delayed", obj=movable[0], season=season, reason=reason,
-              to_state=f"+{minutes} min",
-              data={"ring": ring, "minutes": minutes, "slots": [m.slot for m in movable]})
+        change = audit(actor=actor, action="ring_delayed", obj=movable[0], season=season,
+                       reason=reason, to_state=f"+{minutes} min",
+                       data={"ring": ring, "minutes": minutes, "slots": [m.slot for m in movable]})
+        events.emit(events.SCHEDULE_CHANGED, season=season, data={
+            "reason": "delay", "ring": ring, "minutes": minutes, "why": reason,
+            "slots": [m.slot for m in movable], "matches": [m.pk for m in movable],
+            "change": change.pk})
         bump(season)
         return movable
 
@@ -270,7 +275,10 @@ def match_move(*, match: Match, to: dt.datetime, ring: str | None = None, reason
         before = f"{current.ring} {_local(season, current.planned_at)}" if current.scheduled_at else ""
         current.scheduled_at, current.delay_minutes, current.ring = to, 0, ring
         current.save(update_fields=["scheduled_at", "delay_minutes", "ring"])
-        audit(actor=actor, action="match_moved", obj=current, season=season, reason=reason,
-              from_state=before, to_state=f"{ring} {_local(season, to)}")
+        change = audit(actor=actor, action="match_moved", obj=current, season=season,
+                       reason=reason, from_state=before, to_state=f"{ring} {_local(season, to)}")
+        events.emit(events.SCHEDULE_CHANGED, season=season, data={
+            "reason": "move", "ring": ring, "why": reason, "slots": [current.slot],
+            "matches": [current.pk], "change": change.pk})
         bump(season)
         return current

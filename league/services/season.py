@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from .. import roles
+from .. import events, roles
 from ..errors import RuleViolation
 from ..models import Entry, Group, Match, Placing, Reward, Season
 from ..rules import bracket as bracket_rules
@@ -292,6 +292,8 @@ def group_schedule_generate(*, season: Season, actor) -> list[Match]:
         Match.objects.bulk_create(matches)
         _advance_phase(season, Season.Phase.GROUP_STAGE, actor=actor,
                        data={"matches": len(matches)})
+        events.emit(events.SCHEDULE_CHANGED, season=season, data={
+            "reason": "published", "matches": None, "slots": [m.slot for m in matches]})
         return list(season.matches.order_by("scheduled_at", "ring"))
 
 
@@ -388,6 +390,11 @@ def knockout_start(*, season: Season, seed: int | None = None, actor) -> list[Ma
         season.knockout_seed = seed
         season.save(update_fields=["knockout_seed"])
         _advance_phase(season, Season.Phase.KNOCKOUT, actor=actor, data={"seed": seed})
+        events.emit(events.BRACKET_CHANGED, season=season,
+                    data={"reason": "drawn", "slots": [m.slot for m in matches]})
+        events.emit(events.SCHEDULE_CHANGED, season=season, data={
+            "reason": "knockout", "matches": [m.pk for m in matches],
+            "slots": [m.slot for m in matches]})
         return matches
 
 

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import events
 from ..errors import RuleViolation
 from ..models import AllowanceUse, Corner, Match, Round
 from ..models.clock import ClockEvent
@@ -78,11 +79,14 @@ def _undo_round(match: Match, rnd: Round, *, actor, reason: str) -> str:
     match.save(update_fields=fields)
     audit(actor=actor, action="entry_undone", obj=match, from_state=before, to_state=match.status,
           reason=reason, data={"round": data})
+    events.emit(events.MATCH_CORRECTED, season=match.season, match=match,
+                data={"reason": reason, "undone_round": data["number"]})
     return _("Round %(n)d is undone: record it again.") % {"n": data["number"]}
 
 
 def _revert_bracket(match: Match, *, actor, reason: str) -> None:
     """R14: take the winner (and loser) back out of the slots this match fed, if not started."""
+    emptied = []
     for target_id, corner, entry_id in ((match.winner_to_id, match.winner_to_corner, match.winner_id),
                                         (match.loser_to_id, match.loser_to_corner, match.loser_id)):
         if target_id is None or entry_id is None:
@@ -97,6 +101,10 @@ def _revert_bracket(match: Match, *, actor, reason: str) -> None:
                                                   version=F("version") + 1)
         audit(actor=actor, action="bracket_reverted", obj=target, season=match.season,
               from_state=f"{corner}:{entry_id}", reason=reason, data={"from": match.slot})
+        emptied.append({"slot": target.slot, "corner": corner, "entry": None})
+    if emptied:
+        events.emit(events.BRACKET_CHANGED, season=match.season,
+                    data={"reason": "reverted", "from": match.slot, "filled": emptied})
 
 
 def _undo_allowance(match: Match, use: AllowanceUse, *, actor, reason: str) -> str:
