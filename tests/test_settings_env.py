@@ -37,3 +37,13 @@ def test_an_empty_variable_means_not_set():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "django.db.backends.sqlite3"
     assert "localhost" in result.stdout and result.stdout.split()[-1] == "False"
+
+
+def test_every_worker_runs_on_the_test_settings():
+    """tests/settings.py points the environment at config.settings for the processes tests
+    start; xdist's workers inherit that environment, and pytest-django prefers the environment
+    to the ini file, so pyproject.toml names the test settings with --ds (this failed before)."""
+    from django.conf import settings as live
+
+    assert live.CELERY_TASK_ALWAYS_EAGER is True and live.WEBHOOK_ALLOW_PRIVATE is True
+    assert live.WEBHOOK_BACKOFF_SECONDS == 1
