@@ -113,10 +113,14 @@ TEMPLATES = [
     },
 ]
 
+# Connections are kept CONN_MAX_AGE seconds and checked before a request reuses one
+# (CONN_HEALTH_CHECKS): after the database restarts or drops them (pg_terminate_backend,
+# a failover) the next request reconnects instead of failing (measured by bench/rig.py).
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -126,9 +130,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# With Redis: shared by every server process, and served without while Redis is down (a miss,
+# not a 500: league/resilient_cache.py; short timeouts so a request never waits long for it).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+        {"BACKEND": "league.resilient_cache.ResilientRedisCache", "LOCATION": env("REDIS_URL"),
+         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
         if env("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -139,7 +146,9 @@ CACHES = {
 if os.environ.get("REDIS_URL"):
     from redis.connection import parse_url as _parse_redis_url
 
-    EVENTSTREAM_REDIS = _parse_redis_url(os.environ["REDIS_URL"])
+    # A connect gives up quickly; the subscription itself has no read timeout (it waits for
+    # events). league.push.listener reconnects it and closes streams while Redis is away.
+    EVENTSTREAM_REDIS = {**_parse_redis_url(os.environ["REDIS_URL"]), "socket_connect_timeout": 1}
 
 # Background jobs (Celery, config/celery.py, docs/jobs.md): e-mail, webhook deliveries,
 # housekeeping. With CELERY_BROKER_URL set (Redis, e.g. redis://127.0.0.1:6379/2) a worker runs

@@ -6,3 +6,8 @@ class LeagueConfig(AppConfig):
     name = "league"
     verbose_name = _("League")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .push import listener
+
+        listener.install()  # event streams that survive Redis going away (league/push/listener.py)

@@ -14,7 +14,9 @@ from ..http_cache import uncached
 from ..metrics import counted_stream
 from ..models import Match, Season
 from ..selectors.broadcast import ring_name
-from . import channel_for
+from . import channel_for, listener
+
+RETRY_MS = 1000
 
 
 def _season_id(slug: str) -> int:
@@ -30,12 +32,26 @@ def _stream(request: HttpRequest, season_id: int) -> HttpResponse:
         # buffer this one forever: 204 tells the browser's EventSource not to reconnect, and
         # the page keeps polling.
         return HttpResponse(status=204)
+    if not listener.available():
+        # Redis is away: this process would get no events. 204, so the page keeps polling and
+        # htmx's SSE extension tries again later (league/push/listener.py).
+        return HttpResponse(status=204)
     response = events(request, channels=[channel_for(season_id)])
     if response.streaming:  # counted in league_push_streams_open while it is open
         response.streaming_content = counted_stream(response.streaming_content)
     # A stream is nobody's page: no frame limits needed, but never cached by a proxy.
     response["Cache-Control"] = "no-cache, no-store"
+    if response.streaming and response.is_async:
+        response.streaming_content = _with_retry(response.streaming_content)
     return response
+
+
+async def _with_retry(chunks):
+    """Tell the browser to reconnect RETRY_MS after the stream drops (a server stopped or was
+    killed) instead of its default of about 3 s; HAProxy sends it to a live server."""
+    yield f"retry: {RETRY_MS}\n\n".encode()
+    async for chunk in chunks:
+        yield chunk
 
 
 @uncached

@@ -1,0 +1,103 @@
+"""Redis pub/sub for the event streams, surviving Redis going away (issue 12).
+
+django-eventstream's own listener subscribes once per process: when Redis stops, its task dies
+and the streams of that process stay open but never get another event, so their pages, which
+poll only while their stream is down (static/league/public.js), would never see a change
+again. This listener replaces it (``install()``, from LeagueConfig.ready):
+
+- it reconnects with a backoff (0.5 s doubling to 5 s) for the life of the process;
+- when the subscription is lost it ends every stream of this process: the browsers' event
+  sources drop, the pages go back to polling every 5 s, and reconnect;
+- while it is down, a new stream is answered 204 (``available()`` is false), so a page keeps
+  polling and htmx's SSE extension retries later; once Redis is back, the next attempt opens
+  the stream, whose ``stream-open`` refreshes the page.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "events_channel"  # django-eventstream's one pub/sub channel
+FIRST_DELAY, MAX_DELAY = 0.5, 5.0
+
+
+class ResilientRedisListener:
+    """Drop-in for django_eventstream.views.RedisListener (the manager calls ``start()``)."""
+
+    def __init__(self, manager):
+        self.manager = manager
+        self.down = False  # the subscription failed and is not back yet
+
+    async def start(self) -> None:
+        from redis.asyncio import Redis
+        from redis.exceptions import RedisError
+
+        delay = FIRST_DELAY
+        while True:
+            client = Redis(**settings.EVENTSTREAM_REDIS)
+            pubsub = client.pubsub()
+            subscribed = False
+            try:
+                await pubsub.subscribe(CHANNEL)
+                subscribed, self.down, delay = True, False, FIRST_DELAY
+                async for message in pubsub.listen():
+                    if message["type"] == "message":
+                        self.dispatch(message["data"])
+            except (RedisError, OSError):
+                logger.warning("push: Redis subscription lost; streams end, pages poll",
+                               exc_info=not self.down)
+            finally:
+                self.down = True
+                try:
+                    await pubsub.aclose()
+                    await client.aclose()
+                except (RedisError, OSError):
+                    pass
+            if subscribed:
+                end_streams(self.manager)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, MAX_DELAY)
+
+    def dispatch(self, raw) -> None:
+        from django_eventstream.event import Event
+
+        data = json.loads(raw)
+        event = Event(data["channel"], data["event_type"], data["data"], id=data["pub_id"])
+        self.manager.add_to_queues(data["channel"], event)
+
+
+def end_streams(manager) -> int:
+    """End every open stream of this process (each gets an error event and closes)."""
+    ended = 0
+    with manager.lock:
+        for listeners in manager.listeners_by_channel.values():
+            for listener in listeners:
+                listener.error = {"condition": "unavailable",
+                                  "text": "Live updates paused: reconnecting.", "extra": {}}
+                listener.wake_threadsafe()
+                ended += 1
+    return ended
+
+
+def install() -> None:
+    """Replace django-eventstream's Redis listener in this process (when Redis is configured)."""
+    if not hasattr(settings, "EVENTSTREAM_REDIS"):
+        return
+    from django_eventstream.views import get_listener_manager
+
+    manager = get_listener_manager()
+    if not isinstance(manager.redis_listener, ResilientRedisListener):
+        manager.redis_listener = ResilientRedisListener(manager)
+
+
+def available() -> bool:
+    """Whether a new stream of this process would get events (false while Redis is away)."""
+    from django_eventstream.views import get_listener_manager
+
+    listener = get_listener_manager().redis_listener
+    return not getattr(listener, "down", False)
