@@ -20,7 +20,7 @@ ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST),$(shell hostname -I 2>/dev/null | t
 export ALLOWED_HOSTS
 endif
 
-.PHONY: install install-dev run serve worker test lint bench-public bench-referee bench-push bench-webhooks clean
+.PHONY: install install-dev run serve worker test lint bench-public bench-referee bench-push bench-webhooks rig clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,11 @@ bench-push: install-dev
 # delivery gets each event once, in order per match (PostgreSQL database webhook_bench).
 bench-webhooks: install-dev
 	$(PY) bench/webhook_bench.py
+
+# 3 app servers behind HAProxy, Varnish in front, Redis, PostgreSQL (DATABASE rig), the Celery
+# worker: the edge, fault and push benchmarks (docs/benchmarks.md); RIG_ARGS="--only edge" etc.
+rig: install-dev
+	$(PY) bench/rig.py $(RIG_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts .pytest_cache db.sqlite3

@@ -17,4 +17,8 @@ if os.environ.get("LEAGUE_WORKER_DIES_WITH_SERVER") == "1" and sys.platform == "
     PR_SET_PDEATHSIG = 1
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
+# Under ASGI each request runs its database work in a thread of its own, so a connection kept for
+# reuse would be left behind by every request (Django's documentation: no persistent
+# connections under ASGI). One connection per request, closed at its end, unless set otherwise.
+os.environ.setdefault("CONN_MAX_AGE", "0")
 application = get_asgi_application()

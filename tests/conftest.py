@@ -15,6 +15,17 @@ def _fast_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _forget_stream_names():
+    """Stream URLs' season ids are kept per process (league/push/views.py); each test's
+    database starts again, and so do they."""
+    from league.push import views
+
+    views._SEASON_IDS.clear()
+    yield
+    views._SEASON_IDS.clear()
+
+
 @pytest.fixture
 def people(db):
     return factories.staff()

@@ -35,11 +35,15 @@ class ResilientRedisListener:
 
     async def start(self) -> None:
         from redis.asyncio import Redis
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
         from redis.exceptions import RedisError
 
         delay = FIRST_DELAY
         while True:
-            client = Redis(**settings.EVENTSTREAM_REDIS)
+            # no retries inside redis-py: a lost connection is noticed at once (its default
+            # retries for seconds while the streams wait for events that cannot come)
+            client = Redis(**settings.EVENTSTREAM_REDIS, retry=Retry(NoBackoff(), 0))
             pubsub = client.pubsub()
             subscribed = False
             try:
@@ -88,11 +92,16 @@ def install() -> None:
     """Replace django-eventstream's Redis listener in this process (when Redis is configured)."""
     if not hasattr(settings, "EVENTSTREAM_REDIS"):
         return
+    from django_eventstream import eventstream
     from django_eventstream.views import get_listener_manager
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
 
     manager = get_listener_manager()
     if not isinstance(manager.redis_listener, ResilientRedisListener):
         manager.redis_listener = ResilientRedisListener(manager)
+    if eventstream.redis_client is not None:  # publishing: fail at once, the write goes on
+        eventstream.redis_client.set_retry(Retry(NoBackoff(), 0))
 
 
 def available() -> bool:
