@@ -888,7 +888,7 @@ async def _stretch(rig: Rig, seeded: Seeded, fans_log: FanLog, posts: list[Post]
     await asyncio.sleep(1)
     opened = sum(1 for r in fans_log.requests if r.kind == "stream" and r.status == 200)
     t0 = time.monotonic()
-    stop_posting = t0 + a.fault_seconds + 30
+    stop_posting = t0 + a.fault_seconds * 3  # a post is never abandoned before this
     per_match = {pk: a.posts // len(seeded.matches) for pk in seeded.matches}
     for pk in list(per_match)[: a.posts % len(seeded.matches)]:
         per_match[pk] += 1

@@ -5,6 +5,8 @@ and the streams of that process stay open but never get another event, so their 
 poll only while their stream is down (static/league/public.js), would never see a change
 again. This listener replaces it (``install()``, from LeagueConfig.ready):
 
+- its task is kept (django-eventstream's could be garbage-collected while it waited: every
+  stream of the process then stayed open without events);
 - it reconnects with a backoff (0.5 s doubling to 5 s) for the life of the process;
 - when the subscription is lost it ends every stream of this process: the browsers' event
   sources drop, the pages go back to polling every 5 s, and reconnect;
@@ -31,9 +33,23 @@ class ResilientRedisListener:
 
     def __init__(self, manager):
         self.manager = manager
+        self.task = None
+        self.running = False  # its task runs (started by the first stream of the process)
         self.down = False  # the subscription failed and is not back yet
 
     async def start(self) -> None:
+        # django-eventstream starts this task without keeping it: hold it, or the garbage
+        # collector may destroy it while it waits (its streams then never hear from Redis)
+        self.task = asyncio.current_task()
+        self.running = True
+        try:
+            await self._listen()
+        finally:  # ended (cancelled, or a bug): the next stream that opens starts it again
+            self.running, self.down = False, False
+            self.manager.redis_listener_started = False
+            end_streams(self.manager)
+
+    async def _listen(self) -> None:
         from redis.asyncio import Redis
         from redis.asyncio.retry import Retry
         from redis.backoff import NoBackoff
@@ -55,6 +71,8 @@ class ResilientRedisListener:
             except (RedisError, OSError):
                 logger.warning("push: Redis subscription lost; streams end, pages poll",
                                exc_info=not self.down)
+            except Exception:  # noqa: BLE001 - a bad message must not end the listener
+                logger.exception("push: listener error; reconnecting")
             finally:
                 self.down = True
                 try:
@@ -109,4 +127,5 @@ def available() -> bool:
     from django_eventstream.views import get_listener_manager
 
     listener = get_listener_manager().redis_listener
-    return not getattr(listener, "down", False)
+    # a listener that is not running is started by the stream that asks
+    return not (getattr(listener, "running", False) and getattr(listener, "down", False))
