@@ -274,7 +274,10 @@ backend app
     balance roundrobin
     option httpchk GET /healthz
     http-check expect status 200
-    default-server inter 500ms fastinter 250ms downinter 500ms fall 2 rise 2 maxconn {maxconn}
+    # a busy server answers its check late, not never: allow 5 s before counting a failure (a
+    # dead one refuses at once, and its requests are sent to another server meanwhile)
+    timeout check 5s
+    default-server inter 1s fastinter 500ms downinter 1s fall 3 rise 2 maxconn {maxconn}
 {servers}
 listen stats
     bind 127.0.0.1:{stats_port}
@@ -913,9 +916,15 @@ async def _stretch(rig: Rig, seeded: Seeded, fans_log: FanLog, posts: list[Post]
               flush=True)
         await asyncio.sleep(max(0.0, t0 + a.fault_seconds * 0.45 - time.monotonic()))
         marks["pg"] = time.monotonic()
-        killed = await asyncio.to_thread(terminate_connections, a.db_url)
-        print(f"  t={marks['pg'] - t0:5.1f} s  pg_terminate_backend: {killed} connections "
-              f"to {database_name(a.db_url)}", flush=True)
+        # connections live only as long as a request (ASGI): terminate every connection to the
+        # database for 2 s, so requests in the middle of their queries are hit
+        killed = 0
+        while time.monotonic() - marks["pg"] < 2:
+            killed += await asyncio.to_thread(terminate_connections, a.db_url)
+            await asyncio.sleep(0.02)
+        marks["pg_last"] = time.monotonic()
+        print(f"  t={marks['pg'] - t0:5.1f} s  pg_terminate_backend for 2 s: {killed} "
+              f"connections to {database_name(a.db_url)} terminated", flush=True)
         await asyncio.sleep(max(0.0, t0 + a.fault_seconds * 0.6 - time.monotonic()))
         marks["redis"] = time.monotonic()
         rig.processes.stop(rig.redis)
@@ -925,7 +934,18 @@ async def _stretch(rig: Rig, seeded: Seeded, fans_log: FanLog, posts: list[Post]
         rig.start_redis()
         print(f"  t={marks['redis_back'] - t0:5.1f} s  Redis started again", flush=True)
 
+    async def watch_haproxy() -> None:
+        seen = None
+        while True:
+            states = await asyncio.to_thread(rig.haproxy_servers)
+            if states != seen:
+                print(f"  t={time.monotonic() - t0:5.1f} s  HAProxy: {states}", flush=True)
+                seen = states
+            await asyncio.sleep(0.25)
+
+    watcher = asyncio.create_task(watch_haproxy())
     await asyncio.gather(script(), *(device(pk, n) for pk, n in per_match.items()))
+    watcher.cancel()
     marks["posted"] = time.monotonic()
     await asyncio.sleep(10)  # streams and polls settle after the last fault
     marks["end"] = time.monotonic()
@@ -950,7 +970,7 @@ def fault_figures(rig: Rig, results: dict, fans_log: FanLog, posts: list[Post], 
     # PostgreSQL connections terminated: failures only right after, then none
     pg_5xx = [r.done for r in fan_5xx if pg <= r.done <= pg + 10] + [
         at for at, _s in post_5xx if pg <= at <= pg + 10]
-    pg_late = [t for t in pg_5xx if t > pg + 1.0]
+    pg_late = [t for t in pg_5xx if t > marks["pg_last"] + 1.0]
     # Redis stopped: pages and writes go on
     redis_reqs = [r for r in fans_log.requests if redis <= r.at <= back and r.kind != "stream"]
     redis_ok = sum(1 for r in redis_reqs if r.status in (200, 304))
@@ -969,7 +989,8 @@ def fault_figures(rig: Rig, results: dict, fans_log: FanLog, posts: list[Post], 
         "fan_requests": len(fans_log.requests), "fan_5xx_total": len(fan_5xx),
         "kill": {"in_flight_5xx": len(in_flight), "later_5xx": len(after_kill),
                  "streams_dropped": len(dropped),
-                 "back_p95_s": pct(back_in, 0.95), "back_max_s": worst_back},
+                 "back_p50_s": pct(back_in, 0.5), "back_p95_s": pct(back_in, 0.95),
+                 "back_max_s": worst_back},
         "pg": {"5xx": len(pg_5xx), "later_than_1s": len(pg_late)},
         "redis": {"fan_requests": len(redis_reqs), "served": redis_ok, "5xx": len(redis_5xx),
                   "posts": len(redis_posts), "posts_applied": redis_posts_ok,
@@ -985,10 +1006,11 @@ def fault_figures(rig: Rig, results: dict, fans_log: FanLog, posts: list[Post], 
           f"{checked['stored']}, clock events written {checked['clock_events']}; lost "
           f"{checked['lost']}, applied twice {checked['twice']} (target 0 and 0)")
     print(f"  kill -9 :{victim_port}: fan 5xx in flight {len(in_flight)}, begun after the kill "
-          f"{len(after_kill)} (target 0); {len(dropped)} streams dropped, back within p95 "
-          f"{f['kill']['back_p95_s'] if back_in else '-'} s, max {worst_back:.2f} s (target <= 3)")
+          f"{len(after_kill)} (target 0); {len(dropped)} streams dropped, back after p50 "
+          f"{f['kill']['back_p50_s'] or 0:.2f} s, p95 {f['kill']['back_p95_s'] or 0:.2f} s, max "
+          f"{worst_back:.2f} s (target <= 3)")
     print(f"  PostgreSQL connections terminated: 5xx {len(pg_5xx)}, of which later than 1 s "
-          f"{len(pg_late)} (target 0)")
+          f"after the last termination {len(pg_late)} (target 0)")
     print(f"  Redis stopped {back - redis:.0f} s: fan requests {len(redis_reqs)}, served "
           f"{redis_ok}, 5xx {len(redis_5xx)} (target 0); posts {len(redis_posts)}, applied "
           f"{redis_posts_ok}; streams ended {len(redis_drops)} (pages poll), back after Redis: "

@@ -5,6 +5,7 @@ before any stream opens. Every stream listens on its season's channel (league.pu
 """
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from django.core.handlers.asgi import ASGIRequest
@@ -72,10 +73,15 @@ def _stream(request: HttpRequest, season_id: int) -> HttpResponse:
 
 async def _with_retry(chunks):
     """Tell the browser to reconnect RETRY_MS after the stream drops (a server stopped or was
-    killed) instead of its default of about 3 s; HAProxy sends it to a live server."""
+    killed) instead of its default of about 3 s; HAProxy sends it to a live server. End the
+    stream after an error event (django-eventstream sends it and goes on waiting): the listener
+    ends streams that way while Redis is away (league/push/listener.py)."""
     yield f"retry: {RETRY_MS}\n\n".encode()
-    async for chunk in chunks:
-        yield chunk
+    async with contextlib.aclosing(chunks):
+        async for chunk in chunks:
+            yield chunk
+            if b"event: stream-error" in chunk:
+                return
 
 
 @uncached
