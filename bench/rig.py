@@ -256,13 +256,14 @@ global
 defaults
     mode http
     maxconn {maxconn}
-    timeout connect 1s
+    # a refused connection is retried after min(timeout connect, 1 s), on another server
+    timeout connect 500ms
     timeout client 70s
     timeout server 70s
     timeout tunnel 1h
     timeout http-keep-alive 10s
-    option redispatch
-    retries 3
+    option redispatch 1
+    retries 2
     # an idempotent request that failed on a dying server is sent again to a live one; posts
     # are retried by the referee's device with their idempotency key instead
     retry-on conn-failure empty-response response-timeout 502 503 504
@@ -647,8 +648,8 @@ async def fan(session, edge: str, slug: str, log: FanLog, stop_at: float, refres
                 await response.read()
                 status = response.status
                 state["etag"] = response.headers.get("ETag") or state["etag"]
-        except (aiohttp.ClientError, TimeoutError, ConnectionError):
-            status = 599
+        except (aiohttp.ClientError, TimeoutError, ConnectionError) as exc:
+            status, kind = 599, f"{kind} {type(exc).__name__}"  # no answer: the fan's own error
         log.requests.append(Request(began, time.monotonic(), status, kind))
 
     async def poller():

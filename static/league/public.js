@@ -31,12 +31,22 @@
     }
   });
 
+  // A pushed change can reach the page before the edge cache in front of the servers (Varnish,
+  // a CDN) lets go of the previous copy: a live season's copy is shared for at most 2 s
+  // (league/http_cache.py). When the refresh a change triggered answers "unchanged", ask once
+  // more after those 2 s.
+  var EDGE_STALE_MS = 2000;
+
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var xhr = evt.detail.xhr;
     var elt = evt.detail.requestConfig && evt.detail.requestConfig.elt;
     if (xhr.status === 304) {
       evt.detail.shouldSwap = false;
       evt.detail.isError = false;
+      var cause = evt.detail.requestConfig.triggeringEvent;
+      if (elt && cause && cause.type === "sse:change") {
+        window.setTimeout(function () { htmx.trigger(elt, "live:recheck"); }, EDGE_STALE_MS);
+      }
       return;
     }
     var etag = xhr.getResponseHeader("ETag");
