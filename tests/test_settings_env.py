@@ -47,3 +47,22 @@ def test_every_worker_runs_on_the_test_settings():
 
     assert live.CELERY_TASK_ALWAYS_EAGER is True and live.WEBHOOK_ALLOW_PRIVATE is True
     assert live.WEBHOOK_BACKOFF_SECONDS == 1
+
+
+def _connection_settings(module: str) -> list[str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "DJANGO_SETTINGS_MODULE")}
+    env.update(SECRET_KEY="k" * 60, DATABASE_URL="postgres://u@127.0.0.1:5432/x")
+    code = (f"import {module}; from django.conf import settings as s; "
+            "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_connections_are_checked_before_reuse_and_not_kept_under_asgi():
+    """Issue 12: a connection the database dropped is replaced before a request uses it; under
+    ASGI (a thread per request) connections are not kept at all (bench/rig.py measures both)."""
+    assert _connection_settings("config.wsgi") == ["60", "True"]
+    assert _connection_settings("config.asgi") == ["0", "True"]
