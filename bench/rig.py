@@ -12,7 +12,7 @@ at the hard --timeout):
   only its connections are ever terminated), migrated and seeded by league/demo.py (Season 1 in
   Shenzhen, QF2 live) with QF3 and QF4 made live through the services; the seeded state is kept
   as ``rig_seeded`` and copied by the next run (same migrations, demo and day; --fresh: not);
-- 3 ASGI app servers (``app_command``: uvicorn until `make serve` lands), production settings,
+- 3 ASGI app servers (``app_command``: tools/serve.sh, `make serve`), production settings,
   REDIS_URL set: cache and pushed events across the servers;
 - HAProxy in front of them (health checks on /healthz every 0.5 s, retries and redispatch of
   idempotent requests), Varnish in front of HAProxy (the app's Cache-Control decides what is
@@ -349,22 +349,31 @@ sub vcl_deliver {{
 """
 
 
-def app_command(port: int) -> list[str]:
-    """The command of one app server. uvicorn serving config.asgi (one process: the rig runs
-    three of them); switch to the project's production script (`make serve`) once it exists."""
+SERVE = ROOT / "tools" / "serve.sh"
+
+
+def app_command(port: int) -> tuple[list[str], dict]:
+    """One app server: the production script (tools/serve.sh, `make serve`) with one uvicorn
+    process (the rig runs three servers), the rig's database already migrated and the check of
+    the deployment skipped (the rig has no HTTPS); uvicorn directly where the script is absent.
+    Either way each request leaves an access line with its path, which the rig counts."""
+    if SERVE.exists():
+        return ["bash", str(SERVE)], {"PORT": str(port), "HOST": "127.0.0.1", "WORKERS": "1",
+                                      "MIGRATE": "0", "COLLECTSTATIC": "0", "CHECK_DEPLOY": "0",
+                                      "GRACEFUL_TIMEOUT": "2", "PYTHON": str(PYTHON)}
     return [str(PYTHON), "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
             "--port", str(port), "--loop", "uvloop", "--http", "httptools", "--backlog", "4096",
-            "--log-level", "info", "--access-log", "--timeout-graceful-shutdown", "2"]
+            "--log-level", "info", "--access-log", "--timeout-graceful-shutdown", "2"], {}
 
 
 def celery_app() -> str | None:
     """The project's Celery app module, when celery is installed and the project has one."""
     if importlib.util.find_spec("celery") is None:
         return None
-    for module in ("config.celery", "league.celery", "config"):
-        path = ROOT / (module.replace(".", "/") + ".py")
+    for module in ("config", "league"):
+        path = ROOT / module / "celery.py"
         if path.exists() and "Celery(" in path.read_text():
-            return module
+            return module  # celery -A config finds config.celery
     return None
 
 
@@ -411,8 +420,9 @@ class Rig:
             time.sleep(0.1)
 
     def start_app(self, port: int) -> subprocess.Popen:
-        proc = self.processes.start(f"app-{port}", app_command(port), log=self.log(f"app-{port}"),
-                                    env=self.env)
+        cmd, extra = app_command(port)
+        proc = self.processes.start(f"app-{port}", cmd, log=self.log(f"app-{port}"),
+                                    env={**self.env, **extra})
         self.apps[port] = proc
         return proc
 
@@ -451,7 +461,8 @@ class Rig:
             self.processes.start("celery", [str(VENV_BIN / "celery"), "-A", module, "worker",
                                             "--pool", "solo", "--loglevel", "WARNING"],
                                  log=self.log("celery"), env=self.env)
-            self.celery = f"started (celery -A {module} worker, broker {self.env['REDIS_URL']})"
+            self.celery = (f"started (celery -A {module} worker, broker "
+                           f"{self.env['CELERY_BROKER_URL']})")
 
     def app_hits(self) -> dict[str, int]:
         """Requests each URL path reached the app with, from the app servers' access logs."""
@@ -1200,6 +1211,9 @@ def main(argv: list[str] | None = None) -> int:
         copied = recreate_database(args.db_url, fresh=args.fresh)
         rig.redis_port = free_port()
         env["REDIS_URL"] = os.environ["REDIS_URL"] = f"redis://127.0.0.1:{rig.redis_port}/0"
+        # Celery's broker too (never the machine's Redis): the rig's, database 2
+        env["CELERY_BROKER_URL"] = os.environ["CELERY_BROKER_URL"] = (
+            f"redis://127.0.0.1:{rig.redis_port}/2")
         rig.start_redis()
         seeded = seed(args.db_url, seeded_copy=copied)
         guard_connections(args.db_url, args.max_db_connections, db_seen)
