@@ -959,7 +959,7 @@ async def _stretch(rig: Rig, seeded: Seeded, fans_log: FanLog, posts: list[Post]
     await asyncio.gather(script(), *(device(pk, n) for pk, n in per_match.items()))
     watcher.cancel()
     marks["posted"] = time.monotonic()
-    await asyncio.sleep(10)  # streams and polls settle after the last fault
+    await asyncio.sleep(5)  # streams and polls settle after the last fault
     marks["end"] = time.monotonic()
     return t0, opened
 
@@ -1093,7 +1093,7 @@ async def push(rig: Rig, seeded: Seeded, results: dict) -> list[str]:
         began = time.monotonic()
         tasks = await open_fans(a.push_streams, lambda i: one(session, i))
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(opened.wait(), 60)
+            await asyncio.wait_for(opened.wait(), 45)
         open_seconds = time.monotonic() - began
         await asyncio.sleep(1.5)
         for _ in range(a.push_events):
@@ -1158,8 +1158,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--db-url", default=os.environ.get("RIG_DB", DEFAULT_DB),
                         help=f"the rig's own PostgreSQL database, dropped and re-created "
                              f"(default {DEFAULT_DB})")
-    parser.add_argument("--timeout", type=float, default=300,
-                        help="hard limit in seconds for the whole run (default 300)")
+    parser.add_argument("--timeout", type=float, default=330,
+                        help="hard limit in seconds for the whole run (default 330)")
     parser.add_argument("--keep-logs", action="store_true", help="keep the servers' logs")
     parser.add_argument("--max-db-connections", type=int, default=40,
                         help="stop if the rig's database holds more connections (the server is "

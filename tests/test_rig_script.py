@@ -19,7 +19,7 @@ def test_defaults_are_the_issues_figures():
     assert args.only == ["edge", "faults", "push"]
     assert (args.servers, args.fans, args.posts, args.fault_fans, args.push_streams) == (
         3, 10_000, 200, 1000, 5000)
-    assert args.db_url.endswith("/rig") and 0 < args.timeout <= 300
+    assert args.db_url.endswith("/rig") and 0 < args.timeout <= 330
 
 
 @pytest.mark.parametrize("argv", [
