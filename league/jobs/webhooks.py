@@ -31,6 +31,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from ..metrics import WEBHOOK_FAILURES
 from ..models import Match, Season, WebhookDelivery, WebhookEndpoint
 from ..models.jobs import WebhookEvent
 
@@ -40,32 +41,11 @@ USER_AGENT = "RobotFightingLeague-Webhooks/1"
 SEASON_STREAM = "season"
 
 
-# --- metrics: the failure counter of league/metrics.py (ops) when present ----------------------
-
-def _failure_counter():
-    try:
-        from ..metrics import league_webhook_failures_total  # type: ignore[attr-defined]
-    except ImportError:
-        return _own_failure_counter()
-    return league_webhook_failures_total
-
-
-_OWN_COUNTER = None
-
-
-def _own_failure_counter():
-    global _OWN_COUNTER
-    if _OWN_COUNTER is None:
-        from prometheus_client import Counter
-
-        _OWN_COUNTER = Counter("league_webhook_failures_total",
-                               "Webhook delivery attempts that failed (any reason).")
-    return _OWN_COUNTER
-
+# --- metrics: league_webhook_failures_total (league/metrics.py) ------------------------------
 
 def count_failure() -> None:
     try:
-        _failure_counter().inc()
+        WEBHOOK_FAILURES.inc()
     except Exception:  # a counter with labels, or no registry: a metric never fails a delivery
         logger.debug("webhooks: failure not counted", exc_info=True)
 

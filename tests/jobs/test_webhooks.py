@@ -12,6 +12,7 @@ from django.utils import timezone
 from league import services
 from league.errors import RuleViolation
 from league.jobs import webhooks
+from league.metrics import WEBHOOK_FAILURES
 from league.models import AuditEvent, WebhookDelivery, WebhookEndpoint
 from league.services import RoundInput
 from league.services.common import system_actor
@@ -142,7 +143,7 @@ def test_a_delivery_becomes_a_dead_letter_after_the_limit_and_the_stream_moves_o
     settings.WEBHOOK_MAX_ATTEMPTS = 3
     receiver.always = 500
     match = make_match(season, when=timezone.now())
-    failures = webhooks._failure_counter()
+    failures = WEBHOOK_FAILURES
     before = failures._value.get()
     with django_capture_on_commit_callbacks(execute=True):
         services.match_call(match=match, actor=system_actor())
