@@ -39,6 +39,7 @@ def _fresh_pool():
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
+    app.amqp._producer_pool = None  # it holds the pool it was made from
 
 
 def test_a_write_with_the_broker_down_succeeds_and_its_deliveries_wait(
