@@ -30,7 +30,7 @@ def broker_down(monkeypatch):
         time.sleep(0.2)  # a refused connection takes a moment
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(app.conf, "task_always_eager", False)
+    app.conf.task_always_eager = False  # the autouse _jobs_settings puts it back
     monkeypatch.setattr(Task, "apply_async", refuse)
     monkeypatch.setattr(webhooks, "_broker_down_until", 0.0)
     return calls
