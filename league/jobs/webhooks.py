@@ -44,10 +44,10 @@ SEASON_STREAM = "season"
 
 def _failure_counter():
     try:
-        from ..metrics import league_webhook_failures_total  # type: ignore[attr-defined]
+        from ..metrics import WEBHOOK_FAILURES  # league_webhook_failures_total
     except ImportError:
         return _own_failure_counter()
-    return league_webhook_failures_total
+    return WEBHOOK_FAILURES
 
 
 _OWN_COUNTER = None
