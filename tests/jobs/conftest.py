@@ -10,6 +10,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _jobs_settings(settings):
+    """Eager Celery, loopback receivers allowed, a 1 s backoff. Set here, not only in
+    tests/settings.py: xdist's workers start with DJANGO_SETTINGS_MODULE=config.settings (the
+    environment tests/settings.py leaves for the processes the tests start)."""
+    from config.celery import app
+
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    settings.WEBHOOK_BACKOFF_SECONDS = 1
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @dataclass
 class Received:
     headers: dict

@@ -3,7 +3,6 @@ e-mails stay pending in the outbox, and the housekeeping hands them out once it 
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import time
 
 import pytest
@@ -19,30 +18,27 @@ from tests.referee.conftest import make_match, mini_season
 
 
 @pytest.fixture
-def broker_down():
-    """A real (non-eager) Celery pointed at a port nobody listens on."""
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url")}
-    app.conf.task_always_eager = False
-    app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
-    _fresh_pool()
-    yield
-    app.conf.update(saved)
-    webhooks._broker_down_until = 0.0
-    _fresh_pool()
+def broker_down(monkeypatch):
+    """A real (non-eager) Celery whose broker refuses every hand-over, as Redis stopped does."""
+    from celery.app.task import Task
+    from kombu.exceptions import OperationalError
 
+    calls = []
 
-def _fresh_pool():
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
+    def refuse(self, *args, **kwargs):
+        calls.append(self.name)
+        time.sleep(0.2)  # a refused connection takes a moment
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    app.conf.task_always_eager = False  # the autouse _jobs_settings puts it back
+    monkeypatch.setattr(Task, "apply_async", refuse)
+    monkeypatch.setattr(webhooks, "_broker_down_until", 0.0)
+    return calls
 
 
 def test_a_write_with_the_broker_down_succeeds_and_its_deliveries_wait(
-        people, receiver, organizer, broker_down, django_capture_on_commit_callbacks):
+        people, receiver, organizer, broker_down, monkeypatch,
+        django_capture_on_commit_callbacks):
     season = mini_season()
     services.webhook_endpoint_register(season=season, url=receiver.url, events=["match.called"],
                                        actor=organizer)
@@ -64,7 +60,9 @@ def test_a_write_with_the_broker_down_succeeds_and_its_deliveries_wait(
         services.match_call(match=other, actor=system_actor())
     assert time.monotonic() - began < took
     WebhookDelivery.objects.filter(match=other).delete()
+    assert broker_down == ["league.jobs.tasks.deliver_stream"]  # the second write skipped it
     # Redis is back (eager here); the housekeeping finds the lost task's stream
+    monkeypatch.undo()
     app.conf.task_always_eager = True
     WebhookDelivery.objects.update(created_at=timezone.now() - dt.timedelta(minutes=2))
     assert housekeeping_run()["streams"] == 1
