@@ -520,10 +520,7 @@ def match_detail(*, slug: str, slot: str) -> MatchDetail:
         entry_id__in=entry_ids, status=FailureReport.Status.APPROVED, irreversible=True))
         .select_related("robot", "entry__team", "match").order_by("filed_at"))
     protests = list(Protest.objects.filter(match=match).select_related("entry__team")
-                    .only("status", "filed_at", "ruled_at", "ruling_reason", "match_id",
-                          "entry__id", "entry__team__slug", "entry__team__name_en",
-                          "entry__team__name_zh", "entry__team__country")
-                    .order_by("filed_at", "pk"))
+                    .defer("statement").order_by("filed_at", "pk"))  # the statement is private
     corners = {}
     for corner in ("red", "blue"):
         entry = match.entry_of(corner)

@@ -1,19 +1,20 @@
 """Protest pages (R18), thin: a form, one service call, a page.
 
 - The team's side, under /my-team/protests/: a manager's signed-off matches and the protest form.
-  Signed out: the sign-in page; a user who manages neither team of a match: 404 (nothing is told
-  about other teams' matches); staff: 403 (staff never act for a team).
+  The teams' site's own door (league.views.teamsite.team_account): signed out, the team sign-in;
+  staff, 403; a team account that manages neither team of a match, 404 (nothing is told about
+  other teams' matches).
 - The referee panel's side, under /referee/protests/: the queue, the ruling page with a
   confirmation step, the evidence files (served to the panel only, never cached).
 
-Every page here is private (no public cache declaration: league.http_cache marks it private).
+Every page here is private (the team's pages declare it; the referee pages, like every page
+without a public declaration, get ``Cache-Control: private`` from league.http_cache).
 """
 from __future__ import annotations
 
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -27,27 +28,13 @@ from ..forms.protests import ProtestForm, RulingForm
 from ..models import ProtestEvidence
 from ..selectors import protests as read
 from .referee import _denied, staff_view
+from .teamsite import team_account
 
 # --- The team's side -------------------------------------------------------------------------
 
 
-def team_view(view):
-    """Signed-in team accounts; staff are refused (they never act for a team)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.is_staff:
-            return TemplateResponse(request, "protests/denied.html", {
-                "message": _("These pages are for team managers; staff accounts never act for a "
-                             "team.")}, status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 @require_GET
-@team_view
+@team_account
 def my_protests(request: HttpRequest) -> HttpResponse:
     rows = read.my_protest_matches(user=request.user, now=timezone.now())
     return TemplateResponse(request, "protests/my_protests.html", {
@@ -55,7 +42,7 @@ def my_protests(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@team_view
+@team_account
 def protest_new(request: HttpRequest, pk: int) -> HttpResponse:
     target = read.protest_form_match(pk=pk, user=request.user, now=timezone.now())
     form = ProtestForm()
