@@ -288,7 +288,8 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Proofs of registration and robot photos: never under a public URL (league.uploads).
+    # Proofs of registration, robot photos, protest evidence: never under a public URL
+    # (league.uploads).
     "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {

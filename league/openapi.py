@@ -126,6 +126,15 @@ SCHEMAS = {
                                   "irreversible": BOOL, "description": STR})),
                      "description": "Failure reports the referee panel decided (a pending report "
                                     "is not public)."},
+        "protests": {**array(obj({"team": nullable(ref("TeamRef")),
+                                  "status": enum(["filed", "upheld", "rejected"]),
+                                  "filed_at": DATETIME, "ruled_at": DATETIME,
+                                  "ruling": NULL_STR})),
+                     "description": "R18: the teams' protests of this result and the head "
+                                    "referee's ruling (upheld: the result shown is the corrected "
+                                    "one; rejected: it stands) with its public reason. The "
+                                    "statement and the evidence are not public."},
+        "under_protest": {**BOOL, "description": "A protest waits for its ruling (R18)."},
     }),
     "CornerDetail": obj({
         **CORNER_PROPS, "knockdowns": INT, "points": INT, "fouls": INT,

@@ -153,3 +153,40 @@ def delete_on_commit(name: str) -> None:
     from django.db import transaction
 
     transaction.on_commit(lambda: private_storage().delete(name))
+
+
+# --- A protest's evidence (R18): videos as well as the documents and images above ----------------
+# ISO base media brands: MP4 and its relatives; QuickTime's own brand is "qt  ".
+_MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"dash",
+               b"M4V ", b"MSNV", b"3gp4", b"3gp5"}
+_QT_ATOMS = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
+# Content type -> how people name it.
+EVIDENCE_TYPES = {"video/mp4": "MP4", "video/quicktime": "MOV", "image/jpeg": "JPEG",
+                  "image/png": "PNG", "application/pdf": "PDF"}
+HEAD_BYTES = 16
+
+
+def sniff_evidence(head: bytes) -> str | None:
+    """The content type of a protest's evidence file that starts with ``head`` (its first 16
+    bytes): a PDF, JPEG or PNG as sniff() knows them, or an MP4 or MOV video; else None."""
+    ext = sniff(head)
+    if ext is not None:
+        return CONTENT_TYPES[ext]
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand == b"qt  ":
+            return "video/quicktime"
+        if brand in _MP4_BRANDS:
+            return "video/mp4"
+    if len(head) >= 8 and head[4:8] in _QT_ATOMS:  # an old QuickTime file without "ftyp"
+        return "video/quicktime"
+    return None
+
+
+def sniff_evidence_file(upload) -> str | None:
+    """sniff_evidence() on a file object, which is left where it was."""
+    position = upload.tell()
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    upload.seek(position)
+    return sniff_evidence(head)

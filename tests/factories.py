@@ -75,6 +75,8 @@ def ensure_roles() -> None:
 
     importlib.import_module("league.migrations.0006_role_permissions").update_roles(apps, None)
     importlib.import_module("league.migrations.0013_jobs").grant_organizer(apps, None)
+    # ...and as 0014 gave organizers and head referees the view of protests (R18).
+    importlib.import_module("league.migrations.0014_protests").grant_protest_views(apps, None)
 
 
 class SeasonFactory(factory.django.DjangoModelFactory):

@@ -28,6 +28,9 @@ def fix_url(season: Season, blocker: Blocker) -> str:
         return reverse("admin:league_match_changelist") + f"?season__id__exact={season.pk}"
     if kind == "group":
         return reverse("admin:league_season_lots", args=[season.pk])
+    if kind == "protests":
+        return (reverse("admin:league_protest_changelist")
+                + f"?match__season__id__exact={season.pk}&status__exact=filed")
     if kind == "action" and obj in ACTIONS:
         return ACTIONS[obj].url(season)
     return reverse("admin:league_season_change", args=[season.pk])
@@ -68,4 +71,5 @@ def dashboard_context(request) -> dict:
         "season_import_url": reverse("admin:league_season_file_import"),
         "audit_url": reverse("admin:league_auditevent_changelist"),
         "reports_url": reverse("admin:league_failurereport_changelist") + "?status__exact=pending",
+        "protests_url": reverse("admin:league_protest_changelist") + "?status__exact=filed",
     }

@@ -8,9 +8,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..models import FailureReport, Placing, Replacement, Robot
+from ..models import FailureReport, Placing, Protest, ProtestEvidence, Replacement, Robot
 from ..money import money
-from .base import AuditHistoryMixin, ReadOnlyAdmin
+from .base import AuditHistoryMixin, ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(FailureReport)
@@ -71,3 +71,31 @@ class PlacingAdmin(ReadOnlyAdmin):
     @admin.display(description=_("value"), ordering="reward_value")
     def reward(self, obj):
         return money(obj.reward_value, obj.reward_currency)
+
+
+class ProtestEvidenceInline(ReadOnlyInline):
+    """What the team sent: links and the files' names, types and sizes. The files themselves are
+    opened on the referee panel's ruling page (private storage, never a public URL)."""
+
+    model = ProtestEvidence
+    fields = ["kind", "url", "name", "content_type", "size"]
+    readonly_fields = fields
+
+
+@admin.register(Protest)
+class ProtestAdmin(AuditHistoryMixin, ReadOnlyAdmin):
+    """Protests and their rulings (R18): ruled by a head referee on the referee pages, shown here."""
+
+    list_display = ["filed_at", "match", "team", "status", "filed_by", "ruled_by", "ruled_at"]
+    list_filter = ["status", "match__season"]
+    search_fields = ["entry__team__name_en", "match__slot", "statement", "ruling_reason"]
+    list_select_related = ["entry__team", "match__red__team", "match__blue__team", "filed_by",
+                           "ruled_by"]
+    fields = ["match", "entry", "statement", "status", "filed_by", "filed_at", "ruled_by",
+              "ruled_at", "ruling_reason"]
+    readonly_fields = fields
+    inlines = [ProtestEvidenceInline]
+
+    @admin.display(description=_("team"), ordering="entry__team__name_en")
+    def team(self, obj):
+        return obj.entry.team

@@ -103,7 +103,7 @@ class SeasonAdmin(ServiceSaveMixin, AuditHistoryMixin, admin.ModelAdmin):
                                             "traditional text left blank is proposed from the "
                                             "simplified one.")}),
         (_("Matches"), {"fields": ["best_of", "round_minutes", "slot_minutes", "min_rest_minutes",
-                                   "third_place_match"]}),
+                                   "third_place_match", "protest_window_minutes"]}),
         (_("Rewards"), {"fields": ["default_rewards"],
                         "description": _("The default reward of each place is set when the season is "
                                          "created; change it on the next page.")}),

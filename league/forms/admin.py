@@ -55,7 +55,7 @@ class SeasonAdminForm(ServiceModelForm):
         fields = ["name", "name_zh", "name_zh_hant", "slug", "city", "city_zh", "city_zh_hant", "venue",
                   "venue_zh", "venue_zh_hant", "time_zone", "starts_on", "day_start", "rings", "rings_zh",
                   "rings_zh_hant", "best_of", "round_minutes", "slot_minutes", "min_rest_minutes",
-                  "third_place_match"]
+                  "third_place_match", "protest_window_minutes"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

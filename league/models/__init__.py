@@ -9,6 +9,7 @@
 - clock: ClockSettings, ClockEvent (R17), IdempotentPost
 - account: TeamManager, TeamInvitation, CalendarFeed (team accounts on the teams' site)
 - jobs: WebhookEndpoint, WebhookDelivery, Notification (outboxes of the background jobs)
+- protest: Protest, ProtestEvidence (R18)
 """
 from .account import CalendarFeed, TeamInvitation, TeamManager
 from .audit import AuditEvent
@@ -17,6 +18,7 @@ from .incident import FailureReport, Replacement
 from .jobs import Notification, WebhookDelivery, WebhookEndpoint
 from .match import AllowanceUse, Corner, Match, Round
 from .outcome import Placing
+from .protest import Protest, ProtestEvidence
 from .season import Group, Reward, Season
 from .team import Entry, Robot, Team, TeamMember
 
@@ -34,6 +36,8 @@ __all__ = [
     "Match",
     "Notification",
     "Placing",
+    "Protest",
+    "ProtestEvidence",
     "Replacement",
     "Reward",
     "Robot",

@@ -67,6 +67,8 @@ ACTION_LABELS = {
     "match_called": _("Match called to its ring"),
     "ring_delayed": _("Ring delayed"),
     "match_moved": _("Match moved"),
+    "protest_filed": _("Protest filed"),
+    "protest_ruled": _("Protest ruled"),
 }
 
 

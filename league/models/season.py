@@ -32,6 +32,7 @@ class SeasonPhase(models.TextChoices):
 
 
 MAX_REST_MINUTES = 7 * 24 * 60
+MAX_PROTEST_WINDOW_MINUTES = 24 * 60
 
 
 class Season(models.Model):
@@ -55,6 +56,8 @@ class Season(models.Model):
         "slug": Phase.FINISHED, "city": Phase.FINISHED, "venue": Phase.FINISHED,
         "city_zh": Phase.FINISHED, "city_zh_hant": Phase.FINISHED,
         "venue_zh": Phase.FINISHED, "venue_zh_hant": Phase.FINISHED,
+        # R18: the window in force when a team files; it may change until the season ends.
+        "protest_window_minutes": Phase.FINISHED,
     }
     # The texts kept in English, 简体 (<stem>_zh) and 繁體 (<stem>_zh_hant): league/zh.py.
     TRANSLATED = ("name", "city", "venue", "rings")
@@ -100,6 +103,10 @@ class Season(models.Model):
     min_rest_minutes = models.PositiveIntegerField(
         _("minimum rest between fights (minutes)"), default=12 * 60)
     third_place_match = models.BooleanField(_("third-place match"), default=True)
+    protest_window_minutes = models.PositiveSmallIntegerField(
+        _("protest window (minutes after the sign-off)"), default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PROTEST_WINDOW_MINUTES)],
+        help_text=_("R18: a team may protest a result this long after the referee signs it off."))
     draw_seed = models.BigIntegerField(_("draw seed"), null=True, blank=True)
     knockout_seed = models.BigIntegerField(_("quarterfinal draw seed"), null=True, blank=True)
     # Where the pots' seeds came from (league/services/seeding.py), and the seed of a drawn order.
@@ -122,6 +129,11 @@ class Season(models.Model):
                 condition=models.Q(min_rest_minutes__lte=MAX_REST_MINUTES), name="season_min_rest_sane",
                 violation_error_message=_("The minimum rest between fights is at most 7 days "
                                           "(10080 minutes).")),
+            models.CheckConstraint(
+                condition=models.Q(protest_window_minutes__gte=1,
+                                   protest_window_minutes__lte=MAX_PROTEST_WINDOW_MINUTES),
+                name="season_protest_window_sane",
+                violation_error_message=_("R18: the protest window is 1 minute to 24 hours.")),
         ]
 
     def __str__(self) -> str:

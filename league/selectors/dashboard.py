@@ -1,6 +1,6 @@
 """The organizer's season dashboard: where every season stands and what blocks its next step.
 
-One read for the whole admin landing page, 11 queries whatever the number of seasons: the
+One read for the whole admin landing page, 12 queries whatever the number of seasons: the
 blockers come from the phase services' own predicates (league/services/preconditions.py) over the
 rows loaded here, so the dashboard and the service can never disagree on a rule.
 """
@@ -13,7 +13,18 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
-from ..models import AuditEvent, Entry, FailureReport, Group, Match, Reward, Robot, Round, Season
+from ..models import (
+    AuditEvent,
+    Entry,
+    FailureReport,
+    Group,
+    Match,
+    Protest,
+    Reward,
+    Robot,
+    Round,
+    Season,
+)
 from ..services import preconditions as pre
 from . import _table
 
@@ -44,6 +55,7 @@ class Dashboard:
     panels: list[SeasonPanel]
     pending_reports: list[FailureReport]
     recent: list[AuditEvent]
+    pending_protests: list[Protest] = field(default_factory=list)
 
     @property
     def running(self) -> list[SeasonPanel]:
@@ -56,8 +68,8 @@ class Dashboard:
 
 def season_dashboard(*, now: dt.datetime | None = None) -> Dashboard:
     """Every season's phase, blockers (rule, what, where to fix), today's matches per ring, the
-    teams left without a robot; the pending failure reports and the latest audit events.
-    11 queries whatever the number of seasons."""
+    teams left without a robot; the pending failure reports and protests (R18) and the latest
+    audit events. 12 queries whatever the number of seasons."""
     now = now or timezone.now()
     seasons = list(Season.objects.order_by("-starts_on", "name"))  # 1
     open_ids = [s.pk for s in seasons if s.phase != Phase.FINISHED]
@@ -78,6 +90,12 @@ def season_dashboard(*, now: dt.datetime | None = None) -> Dashboard:
                    .select_related("entry__team", "entry__season", "robot", "match", "filed_by")
                    .order_by("filed_at"))
     recent = list(AuditEvent.objects.select_related("actor", "season")[:RECENT_LIMIT])  # 11
+    protests = list(Protest.objects.filter(status=Protest.Status.FILED)  # 12
+                    .select_related("entry__team", "match__season", "filed_by")
+                    .order_by("filed_at"))
+    protested = defaultdict(list)
+    for p in protests:
+        protested[p.match.season_id].append(p.match.slot)
 
     by_season = defaultdict(list)
     for e in entries:
@@ -103,14 +121,16 @@ def season_dashboard(*, now: dt.datetime | None = None) -> Dashboard:
         panel.matches_total = len(season_matches)
         panel.matches_done = sum(1 for m in season_matches if m.is_done)
         panel.blockers = _blockers(season, season_entries, qualified, groups_of[season.pk],
-                                   season_matches, reward_places[season.pk])
+                                   season_matches, reward_places[season.pk], protested[season.pk])
         if season.phase in (Phase.GROUP_STAGE, Phase.KNOCKOUT):
             panel.no_robot_left = [e for e in qualified if pre.no_robot_left(e.robots.all())]
         panel.today = _today(season, season_matches, now)
-    return Dashboard(panels=panels, pending_reports=pending, recent=recent)
+    return Dashboard(panels=panels, pending_reports=pending, recent=recent,
+                     pending_protests=protests)
 
 
-def _blockers(season, entries, qualified, groups, matches, reward_places) -> list[pre.Blocker]:
+def _blockers(season, entries, qualified, groups, matches, reward_places,
+              protested) -> list[pre.Blocker]:
     if season.phase == Phase.REGISTRATION:
         return pre.registration_close_blockers(season, applications=len(entries))
     if season.phase == Phase.AUDITIONS:
@@ -134,7 +154,7 @@ def _blockers(season, entries, qualified, groups, matches, reward_places) -> lis
         tables = [_table(g, in_group[g.pk], by_group[g.pk]) for g in groups]
         return pre.knockout_start_blockers(season, group_matches, tables) + referees
     knockout = [m for m in matches if m.stage != Match.Stage.GROUP]
-    return pre.finish_blockers(season, knockout, reward_places) + referees
+    return pre.finish_blockers(season, knockout, reward_places, protested) + referees
 
 
 def _today(season: Season, matches: list[Match], now: dt.datetime) -> list[RingDay]:

@@ -26,6 +26,7 @@ from ..models import (
     FailureReport,
     Match,
     Placing,
+    Protest,
     Replacement,
     Reward,
     Robot,
@@ -470,6 +471,12 @@ class MatchDetail:
     referees: list[str]  # display names (public_names), never user names
     failures: list[FailureReport]
     winner_corner: str | None
+    # R18: who protested and the ruling; the statement and the evidence are not public.
+    protests: list[Protest] = field(default_factory=list)
+
+    @property
+    def under_protest(self) -> bool:
+        return any(p.is_pending for p in self.protests)
 
     @property
     def corners(self) -> list[CornerDetail]:
@@ -497,7 +504,8 @@ def _get_match(slug: str, slot: str) -> Match:
 
 
 def match_detail(*, slug: str, slot: str) -> MatchDetail:
-    """A match round by round: robots, seals, referees, failures, replacement, result. 7 queries."""
+    """A match round by round: robots, seals, referees, failures, replacement, result, protests
+    and their rulings. 8 queries."""
     match = _get_match(slug, slot)
     rounds = list(match.rounds.order_by("number"))
     uses = list(match.allowances.all())
@@ -511,6 +519,8 @@ def match_detail(*, slug: str, slot: str) -> MatchDetail:
     failures = list(FailureReport.objects.filter(DECIDED).filter(Q(match=match) | Q(
         entry_id__in=entry_ids, status=FailureReport.Status.APPROVED, irreversible=True))
         .select_related("robot", "entry__team", "match").order_by("filed_at"))
+    protests = list(Protest.objects.filter(match=match).select_related("entry__team")
+                    .defer("statement").order_by("filed_at", "pk"))  # the statement is private
     corners = {}
     for corner in ("red", "blue"):
         entry = match.entry_of(corner)
@@ -529,7 +539,7 @@ def match_detail(*, slug: str, slot: str) -> MatchDetail:
         corners[corner] = detail
     return MatchDetail(season=match.season, match=match, rounds=rounds, red=corners["red"],
                        blue=corners["blue"], referees=referees, failures=failures,
-                       winner_corner=_winner_corner(match))
+                       winner_corner=_winner_corner(match), protests=protests)
 
 
 @dataclass

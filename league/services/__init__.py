@@ -29,6 +29,7 @@ from .matches import (
                       match_start,
                       round_record,
 )
+from .protests import protest_file, protest_rule
 from .rings import match_call, match_move, ring_call_next, ring_delay
 from .season import (
                       draw_run,
@@ -59,7 +60,7 @@ __all__ = [
     "failure_report_decide", "failure_report_file", "group_schedule_generate", "knockout_start",
     "lots_record", "match_check_in", "match_forfeit", "match_result_correct", "match_sign_off",
     "match_call", "match_move", "match_start", "ring_call_next", "ring_delay",
-    "member_add", "member_remove", "pots_seed", "referees_assign",
+    "member_add", "member_remove", "protest_file", "protest_rule", "pots_seed", "referees_assign",
     "referees_assign_round_robin", "robot_register", "robot_remove", "robot_replace", "round_record",
     "reward_set", "season_auditions_close", "season_create", "season_finish",
     "season_registration_close", "season_update", "team_create", "team_update",

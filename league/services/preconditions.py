@@ -142,9 +142,15 @@ def knockout_start_blockers(season: Season, group_matches: list[Match], tables) 
     return found
 
 
-def finish_blockers(season: Season, knockout: list[Match], reward_places: Iterable[int]) -> list[Blocker]:
-    """R15 the knockout is over, R14 every match has a winner, R16 every place has its reward."""
+def finish_blockers(season: Season, knockout: list[Match], reward_places: Iterable[int],
+                    protested: Iterable[str] = ()) -> list[Blocker]:
+    """R15 the knockout is over, R14 every match has a winner, R16 every place has its reward,
+    R18 no protest waits for its ruling (``protested``: the slots of pending protests)."""
     found = []
+    waiting = sorted(set(protested))
+    if waiting:
+        found.append(Blocker("R18", _("A protest waits for a head referee's ruling: %(slots)s.") % {
+            "slots": ", ".join(waiting)}, "protests", season.pk))
     unfinished = sorted(m.slot for m in knockout if not m.is_done)
     if unfinished:
         found.append(Blocker("R15", _("The knockout is not over: %(slots)s.") % {

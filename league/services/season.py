@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from .. import events, roles
 from ..errors import RuleViolation
-from ..models import Entry, Group, Match, Placing, Reward, Season
+from ..models import Entry, Group, Match, Placing, Protest, Reward, Season
 from ..rules import bracket as bracket_rules
 from ..rules.draw import DrawTeam, draw_groups
 from ..rules.schedule import plan_group_schedule, plan_knockout_schedule, schedule_violations
@@ -436,7 +436,9 @@ def season_finish(*, season: Season, actor) -> list[Placing]:
         require_phase(season, Season.Phase.KNOCKOUT, rule="R15", doing=_("Finishing the season"))
         knockout = {m.slot: m for m in season.matches.exclude(stage=Match.Stage.GROUP)}
         rewards = {r.place: r for r in season.rewards.all()}
-        refuse_if(pre.finish_blockers(season, list(knockout.values()), rewards))
+        protested = Protest.objects.filter(match__season=season, status=Protest.Status.FILED)
+        refuse_if(pre.finish_blockers(season, list(knockout.values()), rewards,
+                                      protested.values_list("match__slot", flat=True)))
         results = {slot: (m.winner_id, m.loser_id) for slot, m in knockout.items()}
         places = bracket_rules.final_places(results, third_place_match=season.third_place_match)
         placings = []

@@ -338,6 +338,10 @@ def match(slug: str, slot: str) -> dict:
                          "match": f.match.slot if f.match else None, "status": f.status,
                          "irreversible": f.irreversible, "description": f.description}
                         for f in detail.failures]
+    data["protests"] = [{"team": entry_team(p.entry), "status": p.status,
+                         "filed_at": _when(p.filed_at), "ruled_at": _when(p.ruled_at),
+                         "ruling": p.ruling_reason or None} for p in detail.protests]
+    data["under_protest"] = detail.under_protest
     return data
 
 

@@ -19,6 +19,7 @@ SEASON_FORM = {
     "venue": "Shenzhen Bay Sports Center", "time_zone": "Asia/Shanghai", "starts_on": "2026-03-06",
     "day_start": "14:00", "rings": "Ring 1, Ring 2", "best_of": "3", "round_minutes": "5",
     "slot_minutes": "40", "min_rest_minutes": "720", "third_place_match": "on",
+    "protest_window_minutes": "30",
 }
 
 

@@ -31,8 +31,9 @@ PAGES = [
     ("public:schedule_live", "season", 3),
     ("public:schedule_day", "day", 3),
     ("public:schedule_day_live", "day", 3),
-    ("public:match", "match", 9),  # + the estimated start of a match not over (selectors/rings)
-    ("public:match_live", "match", 9),
+    # + the estimated start of a match not over (selectors/rings), + its protests (R18)
+    ("public:match", "match", 10),
+    ("public:match_live", "match", 10),
     ("public:overlay", "match", 3),
     ("public:overlay_live", "match", 3),
     ("public:team", "team", 7),
@@ -42,7 +43,7 @@ PAGES = [
     ("api:groups", "season", 7),
     ("api:bracket", "season", 5),
     ("api:matches", "season", 4),
-    ("api:match", "match", 8),
+    ("api:match", "match", 9),  # + its protests (R18)
     ("api:season_teams", "season", 5),
     ("api:teams", "none", 2),
     ("api:team", "team", 7),
