@@ -34,6 +34,7 @@ SCHEDULE_CHANGED = "schedule.changed"
 ENTRY_APPLIED = "entry.applied"
 ENTRY_AUDITIONED = "entry.auditioned"
 ENTRY_QUALIFIED = "entry.qualified"
+PROTEST_RULED = "protest.ruled"
 
 
 def _sinks():

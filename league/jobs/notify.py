@@ -1,5 +1,5 @@
 """E-mail to the teams (issue 10): application received, audition result, qualification,
-schedule published or changed, "your match is next".
+schedule published or changed, "your match is next", a protest's ruling.
 
 :func:`on_event` (a sink of league.events) renders one Notification per recipient in the
 service's transaction, in the recipient's language, and has it sent by a Celery task after the
@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from .. import events
-from ..models import Entry, Match, Notification, Season, Team, TeamManager
+from ..models import Entry, Match, Notification, Protest, Season, Team, TeamManager
 
 TRADITIONAL = {"TW", "HK", "MO"}
 
@@ -133,6 +133,18 @@ def _schedule_messages(season: Season, data: dict) -> list[Message]:
             for team, ms in by_team.values()]
 
 
+def _protest_messages(season: Season, match: Match, data: dict) -> list[Message]:
+    """Both teams of the match hear the ruling: the protesting team and its opponent."""
+    protest = Protest.objects.select_related("entry__team").get(pk=data["protest"])
+    match = Match.objects.select_related("red__team", "blue__team").get(pk=match.pk)
+    return [Message(entry.team, "protest_ruled", f"protest_ruled:{protest.pk}",
+                    {**_match_context(season, match), "protest": protest,
+                     "protester": protest.entry.team, "own": entry.pk == protest.entry_id,
+                     "upheld": protest.status == Protest.Status.UPHELD,
+                     "reason": protest.ruling_reason})
+            for entry in (match.red, match.blue) if entry is not None]
+
+
 def messages_for(kind: str, *, season: Season, match: Match | None, data: dict) -> list[Message]:
     if kind in (events.ENTRY_APPLIED, events.ENTRY_AUDITIONED, events.ENTRY_QUALIFIED):
         return _entry_messages(kind, season, data)
@@ -140,6 +152,8 @@ def messages_for(kind: str, *, season: Season, match: Match | None, data: dict) 
         return _called_messages(season, match, data)
     if kind == events.SCHEDULE_CHANGED:
         return _schedule_messages(season, data)
+    if kind == events.PROTEST_RULED and match is not None:
+        return _protest_messages(season, match, data)
     return []
 
 

@@ -69,6 +69,10 @@ ACTION_LABELS = {
     "match_moved": _("Match moved"),
     "protest_filed": _("Protest filed"),
     "protest_ruled": _("Protest ruled"),
+    "webhook_registered": _("Webhook endpoint registered"),
+    "webhook_changed": _("Webhook endpoint changed"),
+    "webhook_secret_rotated": _("Webhook secret renewed"),
+    "webhook_redelivered": _("Webhook delivery sent again"),
 }
 
 

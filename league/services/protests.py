@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from .. import roles
+from .. import events, roles
 from ..errors import NotAllowed, RuleViolation
 from ..models import Entry, Match, Protest, ProtestEvidence, Season
 from ..models.protest import MAX_FILE_BYTES, MAX_FILES, MAX_LINKS, RULING_MAX, STATEMENT_MAX
@@ -202,6 +202,8 @@ def protest_rule(*, protest: Protest, uphold: bool, reason: str,
         audit(actor=actor, action="protest_ruled", obj=protest, season=match.season,
               from_state=Protest.Status.FILED, to_state=protest.status, reason=reason,
               data={"match": match.slot, "team": protest.entry.team.slug})
+        events.emit(events.PROTEST_RULED, season=match.season, match=match,
+                    data={"protest": protest.pk})
         bump(match.season_id, match=match)
         return protest
 

@@ -267,3 +267,23 @@ def test_r18_the_database_wants_a_complete_ruling(qf1, red_manager):
         Protest.objects.filter(pk=protest.pk).update(status="rejected")
     with pytest.raises(IntegrityError), transaction.atomic():
         Protest.objects.filter(pk=protest.pk).update(status="lost")
+
+
+def test_r18_the_ruling_is_e_mailed_to_both_teams_after_the_commit(
+        qf1, red_manager, blue_manager, outside_head, django_capture_on_commit_callbacks):
+    from allauth.account.models import EmailAddress
+    from django.core import mail
+
+    for user in (red_manager, blue_manager):
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    protest = file_protest(qf1, red_manager)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.protest_rule(protest=protest, uphold=False, reason="The count was right.",
+                              actor=outside_head)
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert set(by_address) == {red_manager.email, blue_manager.email}
+    own, other = by_address[red_manager.email], by_address[blue_manager.email]
+    assert own.subject == f"Protest rejected: {qf1.slot}"
+    assert "Your protest on QF1 is rejected" in own.body and "The count was right." in own.body
+    assert "The protest of" in other.body and "Your protest" not in other.body
