@@ -64,7 +64,7 @@ class ClockSettingsInline(admin.StackedInline):
     fields = list(ClockSettings.DEFAULTS)
     can_delete = False
     max_num = 1
-    verbose_name_plural = _("match clock: countdown lengths (R17)")
+    verbose_name = verbose_name_plural = _("match clock: countdown lengths (R17)")
 
     def get_extra(self, request, obj=None, **kwargs):
         return 0 if obj is not None and ClockSettings.objects.filter(season=obj).exists() else 1
