@@ -18,6 +18,13 @@ from .conftest import delete_season
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _roles(db):
+    """An imported file names staff by role: the role groups must exist (a transactional test
+    earlier in the same worker may have flushed them)."""
+    factories.ensure_roles()
+
 NEW_SEASON_KEYS = ("name_zh_hant", "city_zh", "city_zh_hant", "venue_zh", "venue_zh_hant",
                    "rings_zh", "rings_zh_hant")
 
