@@ -16,3 +16,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 WEBHOOK_ALLOW_PRIVATE = True
 WEBHOOK_BACKOFF_SECONDS = 1
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# PostgreSQL in the suite: a commit need not wait for its WAL flush (the test databases are
+# thrown away), which the transactional and browser tests, committing often, feel most.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = (_options.get("options", "") + " -c synchronous_commit=off").strip()

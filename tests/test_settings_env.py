@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 CODE = "import config.settings as s; print(s.DATABASES['default']['ENGINE'], s.ALLOWED_HOSTS, s.DEBUG)"
 
@@ -66,3 +68,14 @@ def test_connections_are_checked_before_reuse_and_not_kept_under_asgi():
     ASGI (a thread per request) connections are not kept at all (bench/rig.py measures both)."""
     assert _connection_settings("config.wsgi") == ["60", "True"]
     assert _connection_settings("config.asgi") == ["0", "True"]
+
+
+@pytest.mark.django_db
+def test_the_suite_does_not_wait_for_postgresql_to_flush_its_commits():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting (CI runs the suite on PostgreSQL too)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "off"
