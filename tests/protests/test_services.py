@@ -273,6 +273,10 @@ def test_r18_the_ruling_is_e_mailed_to_both_teams_after_the_commit(
         qf1, red_manager, blue_manager, outside_head, django_capture_on_commit_callbacks):
     from allauth.account.models import EmailAddress
     from django.core import mail
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from league.jobs.notify import language_for
 
     for user in (red_manager, blue_manager):
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
@@ -284,6 +288,11 @@ def test_r18_the_ruling_is_e_mailed_to_both_teams_after_the_commit(
     by_address = {m.to[0]: m for m in mail.outbox}
     assert set(by_address) == {red_manager.email, blue_manager.email}
     own, other = by_address[red_manager.email], by_address[blue_manager.email]
-    assert own.subject == f"Protest rejected: {qf1.slot}"
-    assert "Your protest on QF1 is rejected" in own.body and "The count was right." in own.body
-    assert "The protest of" in other.body and "Your protest" not in other.body
+    with translation.override(language_for(qf1.red.team)):  # each team reads its own language
+        assert own.subject == gettext("Protest rejected: %(slot)s") % {"slot": qf1.slot}
+        assert gettext("Your protest on %(slot)s is rejected: the result stands.") % {
+            "slot": qf1.slot} in own.body
+    with translation.override(language_for(qf1.blue.team)):
+        assert gettext("Your protest on %(slot)s is rejected: the result stands.") % {
+            "slot": qf1.slot} not in other.body
+    assert "The count was right." in own.body and "The count was right." in other.body
