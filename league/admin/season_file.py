@@ -6,7 +6,6 @@ nothing is saved. The preview replays the whole file in a transaction that is ro
 """
 from __future__ import annotations
 
-import json
 import secrets
 
 from django import forms
@@ -18,11 +17,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import exchange
+from ..exchange.reading import MAX_JSON_BYTES, load_json
 from ..models import Season
 from .base import admin_page, dry_run, require_organizer
 
 SESSION_KEY = "league-season-file"
-MAX_BYTES = 20 * 1024 * 1024
 
 
 class SeasonFileForm(forms.Form):
@@ -51,22 +50,11 @@ def export_view(model_admin, request, pk: int):
 
 
 def read(upload, slug: str = "") -> dict:
-    """The uploaded bytes as a season document; ImportRefused for what is not even JSON."""
-    raw = upload.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise exchange.ImportRefused("(file)", gettext("The file is larger than %(n)d MB.") % {
-            "n": MAX_BYTES // (1024 * 1024)})
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise exchange.ImportRefused("(file)", gettext("The file is not UTF-8 text (byte %(at)d).") % {
-            "at": exc.start}) from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise exchange.ImportRefused(
-            f"line {exc.lineno}, column {exc.colno}",
-            gettext("The file is not JSON: %(err)s.") % {"err": exc.msg}) from exc
+    """The uploaded bytes as a season document, read with the limits of every season file
+    (league.exchange.reading.load_json: size, depth, number size, duplicate keys, NUL, each
+    refused with its place); ImportRefused for what is refused."""
+    raw = upload.read(MAX_JSON_BYTES + 1)  # never more than the limit plus one byte in memory
+    data = load_json(raw)
     if slug and isinstance(data, dict) and isinstance(data.get("season"), dict):
         data["season"]["slug"] = slug
     return data

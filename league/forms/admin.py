@@ -191,7 +191,8 @@ class ImportForm(forms.Form):
         if not name.endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 2 MB."))
+            raise forms.ValidationError(_("The file is %(size)s MB; the limit is %(limit)s MB.") % {
+                "size": f"{upload.size / 1048576:.1f}", "limit": f"{self.MAX_BYTES / 1048576:g}"})
         return upload
 
 
