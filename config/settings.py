@@ -28,7 +28,11 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    return int(env(name, str(default)))
+    value = env(name, str(default))
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -143,12 +147,12 @@ CACHES = {
 
 # Instant updates (league.push, django-eventstream): across server processes through Redis
 # pub/sub when REDIS_URL is set; else within the one process (`make run`).
-if os.environ.get("REDIS_URL"):
+if env("REDIS_URL"):
     from redis.connection import parse_url as _parse_redis_url
 
     # A connect gives up quickly; the subscription itself has no read timeout (it waits for
     # events). league.push.listener reconnects it and closes streams while Redis is away.
-    EVENTSTREAM_REDIS = {**_parse_redis_url(os.environ["REDIS_URL"]), "socket_connect_timeout": 1}
+    EVENTSTREAM_REDIS = {**_parse_redis_url(env("REDIS_URL")), "socket_connect_timeout": 1}
 
 # Background jobs (Celery, config/celery.py, docs/jobs.md): e-mail, webhook deliveries,
 # housekeeping. With CELERY_BROKER_URL set (Redis, e.g. redis://127.0.0.1:6379/2) a worker runs
@@ -215,8 +219,8 @@ LOGOUT_REDIRECT_URL = "public:home"
 # does not lock out the others behind the same Wi-Fi address, and nobody can lock a referee out
 # from elsewhere). An organizer sees and removes lockouts in the admin (Axes: access attempts).
 # The address is REMOTE_ADDR: behind a proxy that is the proxy's, so the lock is per user name.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "league.views.login.lockout_response"

@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = "import config.settings as s; print(s.DATABASES['default']['ENGINE'], s.ALLOWED_HOSTS, s.DEBUG)"
+CODE = ("import config.settings as s; print(s.DATABASES['default']['ENGINE'], s.AXES_FAILURE_LIMIT, "
+        "s.ALLOWED_HOSTS, s.DEBUG)")
 
 
 def _settings(**overrides: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items()
-           if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
+           if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
+                        "REDIS_URL", "AXES_FAILURE_LIMIT", "AXES_COOLOFF_MINUTES")}
     env.update(overrides)
     return subprocess.run([sys.executable, "-c", CODE], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=60)
@@ -35,10 +37,17 @@ def test_development_and_production_with_a_key_start():
 
 def test_an_empty_variable_means_not_set():
     result = _settings(SECRET_KEY="k" * 60, DATABASE_URL="", ALLOWED_HOSTS="", DEBUG="",
-                       CONN_MAX_AGE="", SECURE_HSTS_SECONDS="", REDIS_URL="")
+                       CONN_MAX_AGE="", SECURE_HSTS_SECONDS="", REDIS_URL=" ", AXES_FAILURE_LIMIT="",
+                       AXES_COOLOFF_MINUTES=" ", TEAM_UPLOAD_MAX_BYTES="")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[0] == "django.db.backends.sqlite3"
+    assert result.stdout.split()[:2] == ["django.db.backends.sqlite3", "5"]
     assert "localhost" in result.stdout and result.stdout.split()[-1] == "False"
+
+
+def test_a_number_that_is_not_one_is_refused_naming_the_variable():
+    result = _settings(SECRET_KEY="k" * 60, AXES_FAILURE_LIMIT="five")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: AXES_FAILURE_LIMIT must be a whole number, not 'five'." in result.stderr
 
 
 def test_every_worker_runs_on_the_test_settings():
