@@ -22,3 +22,9 @@ if os.environ.get("LEAGUE_WORKER_DIES_WITH_SERVER") == "1" and sys.platform == "
 # connections under ASGI). One connection per request, closed at its end, unless set otherwise.
 os.environ.setdefault("CONN_MAX_AGE", "0")
 application = get_asgi_application()
+
+# A request body larger than its part of the site takes is refused before Django reads it into a
+# temporary file (league/bodylimit.py).
+from league.bodylimit import AsgiBodyLimit  # noqa: E402 (after Django is set up)
+
+application = AsgiBodyLimit(application)

@@ -79,6 +79,9 @@ MIDDLEWARE = [
     # The request id (X-Request-ID) on the response and on every log line; one access line.
     "league.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A body larger than its part of the site takes is refused (413) before it is read
+    # (league/bodylimit.py; under ASGI config/asgi.py checks it before Django reads the body).
+    "league.bodylimit.BodyLimitMiddleware",
     "league.http_cache.PublicFastPath",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
