@@ -9,7 +9,14 @@ from django.utils import translation
 
 from league.exchange import FormatError, ImportRefused, applications, import_season
 from league.exchange.exports import safe_cell
-from league.exchange.reading import MAX_CELL, MAX_DEPTH, MAX_NUMBER_CHARS, iter_lines, load_json
+from league.exchange.reading import (
+    MAX_CELL,
+    MAX_DEPTH,
+    MAX_NUMBER_CHARS,
+    MAX_TABLE_BYTES,
+    iter_lines,
+    load_json,
+)
 
 from .files import BILLION_LAUGHS, EXTERNAL_ENTITY, csv_bytes, team_row, xlsx_rows, xlsx_with_sheet
 
@@ -73,6 +80,31 @@ def test_openpyxl_parses_through_defusedxml():
     from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML  # a second guard behind ours: entity declarations are refused
+
+
+def test_csv_of_a_million_short_lines_is_refused_fast():
+    """csv.Sniffer took 3 s (12 s on a busy server) on this 2 MB file before the first line."""
+    head = ",".join(applications.COLUMNS).encode() + b"\n"
+    raw = head + b"a\n" * ((MAX_TABLE_BYTES - len(head)) // 2)
+    started = time.perf_counter()
+    error = refusal("t.csv", raw)
+    assert time.perf_counter() - started < 1.5
+    assert error.path == "line 502" and "At most 500 teams" in error.message
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"], ids=["comma", "semicolon", "tab"])
+def test_csv_of_every_spreadsheet_locale_is_read(delimiter):
+    raw = csv_bytes([team_row(1, organization="Org, Ltd.; Tab")]).decode()
+    if delimiter != ",":
+        import csv
+        import io
+
+        rows = list(csv.reader(io.StringIO(raw)))
+        out = io.StringIO()
+        csv.writer(out, delimiter=delimiter).writerows(rows)
+        raw = out.getvalue()
+    rows = applications.read_table("t.csv", raw.encode())
+    assert rows[0][1]["organization"] == "Org, Ltd.; Tab" and rows[0][1]["name_en"] == "Team 1"
 
 
 def test_nul_byte_in_csv_is_refused():
@@ -163,6 +195,38 @@ def test_import_season_takes_bytes_and_refuses_them_without_a_traceback():
             import_season(text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text)
     with pytest.raises(ImportRefused):
         import_season(b"\xff\xfe{}")
+
+
+@pytest.mark.django_db
+def test_a_valid_season_file_is_parsed_at_c_speed_and_never_scanned(monkeypatch, finished_doc):
+    """A 20 MB file of a million keys took minutes token by token; only a refused file is."""
+    import json
+
+    from league.exchange import reading
+
+    def scanned(text):
+        raise AssertionError("a valid file was scanned token by token")
+
+    monkeypatch.setattr(reading, "_scan", scanned)
+    assert load_json(json.dumps(finished_doc).encode()) == finished_doc
+    many = ('{"teams": [{' + ",".join(f'"k{i:07d}":0' for i in range(200_000)) + "}]}").encode()
+    started = time.perf_counter()
+    json.loads(many)
+    plain = time.perf_counter() - started
+    started = time.perf_counter()
+    assert len(load_json(many)["teams"][0]) == 200_000
+    assert time.perf_counter() - started < 6 * plain  # the token scan alone was 12 times json.loads
+
+
+@pytest.mark.parametrize("text, place", [
+    ('{"a": [' + "[" * 18 + "]" * 18 + "]}", None),  # 20 levels with the outer object: the limit
+    ('{"a": [' + "[" * 19 + "]" * 19 + "]}", "a" + "[0]" * 19),
+], ids=["20-levels", "21-levels"])
+def test_the_depth_limit_is_the_same_at_c_speed_and_in_the_scan(text, place):
+    if place is None:
+        assert load_json(text.encode())
+    else:
+        assert json_refusal(text).path.startswith(place + " (line 1")
 
 
 def test_a_truncated_file_says_where_it_ends():

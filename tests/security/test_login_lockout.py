@@ -90,3 +90,22 @@ def test_r7_axes_reset_command_unlocks(client, people):
     call_command("axes_reset_username", "ref1", verbosity=0)
     assert client.post(reverse("referee:login"), {"username": "ref1", "password": PASSWORD}
                        ).status_code == 302
+
+
+def test_r7_axes_alone_locks_the_team_sign_in_with_its_sentence(client, settings):
+    """The teams' site (issue 10) signs in with allauth, whose own rate limit also refuses after
+    5 failures; with that limit out of the way, django-axes still locks the e-mail address: 429 and
+    the lockout sentence in the reader's language, the right password refused."""
+    from tests.teams.conftest import team_account
+
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "1000/m/ip"}
+    team_account("locked@team.example")
+    url = reverse("account_login")
+    statuses = [client.post(url, {"login": "Locked@team.example", "password": f"guess-{i}"}).status_code
+                for i in range(settings.AXES_FAILURE_LIMIT)]
+    assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    right = client.post(url, {"login": "locked@team.example", "password": "Team-pass-2026!"},
+                        HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert right.status_code == 429 and "_auth_user_id" not in client.session
+    assert "此使用者名稱登入失敗次數過多" in right.content.decode()
+    assert AccessAttempt.objects.get(username="locked@team.example").failures_since_start >= 5
