@@ -61,7 +61,8 @@ def refusal(request: HttpRequest, size: int | None, limit: int) -> HttpResponse:
     with translation.override(translation.get_language_from_request(request)):
         sentence = refusal_sentence(size, limit)
         language = translation.get_language()
-    body = (f'<!DOCTYPE html><html lang="{language}"><meta charset="utf-8"><title>413</title>'
+    body = (f'<!DOCTYPE html><html lang="{language}"><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>413</title>'
             f'<p role="alert">{escape(sentence)}</p></html>')
     response = HttpResponse(body, status=413)
     response["Connection"] = "close"  # the rest of the body is not read
