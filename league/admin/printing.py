@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AllowanceUse, Match, Season
-from ..selectors.public import bracket_for, schedule_for, season_groups
+from ..selectors.public import bracket_for, placeholder, schedule_for, season_groups
 from ..services.preconditions import no_robot_left
 
 SHEETS = {
@@ -81,6 +81,7 @@ def _scoresheets(season, request):
             robots = list(entry.robots.all()) if entry else []
             corners.append({"corner": corner, "label": m._meta.get_field(corner).verbose_name,
                             "entry": entry, "robots": robots,
+                            "waiting": "" if entry else placeholder(m.slot, corner),
                             "forfeit_only": no_robot_left(robots)})
         sheets.append({"match": m, "at": m.scheduled_at.astimezone(season.tz) if m.scheduled_at else None,
                        "corners": corners, "rounds": range(1, season.best_of + 1),

@@ -6,7 +6,6 @@ nothing is saved. The preview replays the whole file in a transaction that is ro
 """
 from __future__ import annotations
 
-import json
 import secrets
 
 from django import forms
@@ -18,11 +17,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import exchange
+from ..exchange.reading import MAX_JSON_BYTES, load_json
 from ..models import Season
 from .base import admin_page, dry_run, require_organizer
 
 SESSION_KEY = "league-season-file"
-MAX_BYTES = 20 * 1024 * 1024
 
 
 class SeasonFileForm(forms.Form):
@@ -51,22 +50,10 @@ def export_view(model_admin, request, pk: int):
 
 
 def read(upload, slug: str = "") -> dict:
-    """The uploaded bytes as a season document; ImportRefused for what is not even JSON."""
-    raw = upload.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise exchange.ImportRefused("(file)", gettext("The file is larger than %(n)d MB.") % {
-            "n": MAX_BYTES // (1024 * 1024)})
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise exchange.ImportRefused("(file)", gettext("The file is not UTF-8 text (byte %(at)d).") % {
-            "at": exc.start}) from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise exchange.ImportRefused(
-            f"line {exc.lineno}, column {exc.colno}",
-            gettext("The file is not JSON: %(err)s.") % {"err": exc.msg}) from exc
+    """The uploaded bytes as a season document, read by the command line's own reader
+    (``exchange.reading.load_json``: size, encoding, depth, duplicate keys, NUL, each refused
+    with its place), so the browser refuses exactly what ``import_season`` refuses."""
+    data = load_json(upload.read(MAX_JSON_BYTES + 1))
     if slug and isinstance(data, dict) and isinstance(data.get("season"), dict):
         data["season"]["slug"] = slug
     return data
@@ -89,7 +76,8 @@ def import_view(model_admin, request):
             messages.error(request, gettext("This preview has expired: upload the file again."))
             return HttpResponseRedirect(request.path)
         try:
-            season = exchange.import_season(stored["data"], source=stored.get("name", ""))
+            season = exchange.import_season(stored["data"], actor=request.user,
+                                             source=stored.get("name", ""))
         except exchange.ImportRefused as exc:
             refusal = exc
         else:
@@ -103,7 +91,8 @@ def import_view(model_admin, request):
             upload = form.cleaned_data["file"]
             try:
                 data = read(upload, form.cleaned_data["slug"])
-                preview = dry_run(lambda: summary(exchange.import_season(data, source=upload.name)))
+                preview = dry_run(lambda: summary(exchange.import_season(data, actor=request.user,
+                                                                          source=upload.name)))
             except exchange.ImportRefused as exc:
                 refusal = exc
             else:
