@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -61,6 +62,7 @@ def _schedule(season, request):
     wanted = request.GET.get("day", "")
     if wanted:
         pages = [p for p in pages if p[0].date and p[0].date.isoformat() == wanted]
+    prefetch_related_objects([m for _day, _ring, matches in pages for m in matches], "referees")
     return {"pages": pages}
 
 

@@ -73,6 +73,10 @@ def test_r7_a_match_without_referee_blocks_with_a_link_to_it(org):
     page = org().get(reverse("admin:index")).content.decode()
     other = season.matches.exclude(pk=match.pk).order_by("scheduled_at", "ring").first()
     assert reverse("admin:league_match_change", args=[other.pk]) in page
+    # 23 matches still without a referee: five named, the rest counted, all fixed in one step.
+    assert page.count("has no referee.") == 5
+    assert "and 18 more matches without a referee." in page
+    assert reverse("admin:league_season_phase", args=[season.pk, "assign-referees"]) in page
 
 
 def test_r12_group_b_needs_lots_links_to_the_lots_page(org):

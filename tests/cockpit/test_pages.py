@@ -62,6 +62,8 @@ def test_print_sheets_render_for_staff(org, knockout_season):
     url = reverse("admin:league_season_print", args=[season.pk, "schedule"])
     schedule = client.get(url).content.decode()
     assert season.ring_list[0] in schedule and "Day 1" in schedule
+    sf1 = season.matches.get(slot="SF1")
+    assert "Referees" in schedule and sf1.referees.first().get_username() in schedule  # the ring's crew
     url = reverse("admin:league_season_print", args=[season.pk, "scoresheets"])
     sheets = client.get(url).content.decode()
     assert "Referee scoresheet · SF1" in sheets and "Referee scoresheet · QF1" not in sheets  # QFs are over
