@@ -76,8 +76,7 @@ def import_view(model_admin, request):
             messages.error(request, gettext("This preview has expired: upload the file again."))
             return HttpResponseRedirect(request.path)
         try:
-            season = exchange.import_season(stored["data"], actor=request.user,
-                                             source=stored.get("name", ""))
+            season = exchange.import_season(stored["data"], source=stored.get("name", ""))
         except exchange.ImportRefused as exc:
             refusal = exc
         else:
@@ -91,13 +90,15 @@ def import_view(model_admin, request):
             upload = form.cleaned_data["file"]
             try:
                 data = read(upload, form.cleaned_data["slug"])
-                preview = dry_run(lambda: summary(exchange.import_season(data, actor=request.user,
-                                                                          source=upload.name)))
+                preview = dry_run(lambda: summary(exchange.import_season(data, source=upload.name)))
             except exchange.ImportRefused as exc:
                 refusal = exc
             else:
                 token = secrets.token_urlsafe(16)
-                request.session[SESSION_KEY] = {"token": token, "data": data, "name": upload.name}
+                # Replayed as the command line does (the system actor: the file's referees ran
+                # its matches); the audit trail's import event names the file and who uploaded it.
+                request.session[SESSION_KEY] = {"token": token, "data": data, "name": (
+                    f"{upload.name} (uploaded by {request.user.get_username()})")}
     return admin_page(model_admin, request, "admin/league/season/season_file_import.html", {
         "title": gettext("Import a season file"), "form": form, "preview": preview,
         "refusal": refusal, "token": token,
