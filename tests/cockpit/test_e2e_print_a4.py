@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 MM = 96 / 25.4  # CSS pixels per millimetre
 # The printable width of A4 with the sheets' @page margins (portrait 12 mm, landscape 10 mm).
 PAPER = {"portrait": round((210 - 2 * 12) * MM), "landscape": round((297 - 2 * 10) * MM)}
-SHEETS = {"bracket": "landscape", "groups": "portrait", "schedule": "portrait", "scoresheets": "portrait"}
+SHEETS = {"bracket": "landscape", "groups": "landscape", "schedule": "portrait", "scoresheets": "portrait"}
 # English words of each sheet that a zh-hant page must not show (labels, headings, notes).
 ENGLISH = {
     "bracket": ["Bracket", "Quarterfinals", "Printed", "Group winners take"],
