@@ -11,7 +11,10 @@ from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
 
 # What the stock admin calls a model, and what the organizer knows it as (the index only).
-INDEX_NAMES = {("auth", "group"): _("Staff roles"), ("auth", "user"): _("Staff accounts")}
+INDEX_NAMES = {("auth", "group"): _("Staff roles"), ("auth", "user"): _("Staff accounts"),
+               ("axes", "accessattempt"): _("Failed sign-in attempts")}
+# Third-party apps whose own name says nothing to an organizer (and has no Chinese).
+APP_NAMES = {"axes": _("Sign-in protection")}
 
 
 class LeagueAdminSite(admin.AdminSite):
@@ -25,6 +28,7 @@ class LeagueAdminSite(admin.AdminSite):
     def get_app_list(self, request, app_label=None):
         app_list = super().get_app_list(request, app_label)
         for app in app_list:
+            app["name"] = APP_NAMES.get(app["app_label"], app["name"])
             for model in app["models"]:
                 name = INDEX_NAMES.get((app["app_label"], model["object_name"].lower()))
                 if name is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from .. import roles
 from ..models import Entry, Season
@@ -46,6 +46,27 @@ def next_actions(season: Season) -> list[dict]:
     return steps
 
 
+SHOWN_PER_RULE = 5  # a fresh schedule has 24 matches without a referee: name a few, count the rest
+
+
+def shown_blockers(season: Season, blockers: list[Blocker]) -> list[dict]:
+    """Every blocker with its fix link; past five of one kind (matches without a referee, R7),
+    one line counts the rest and links to where they are all fixed at once."""
+    shown, counted = [], {}
+    for b in blockers:
+        key = (b.rule, b.kind)
+        counted[key] = counted.get(key, 0) + 1
+        if counted[key] <= SHOWN_PER_RULE or b.kind != "match":
+            shown.append({"rule": b.rule, "message": b.message, "url": fix_url(season, b)})
+    for (rule, kind), n in counted.items():
+        if kind == "match" and n > SHOWN_PER_RULE:
+            shown.append({"rule": rule, "url": ACTIONS["assign-referees"].url(season),
+                          "message": ngettext("and %(n)d more match without a referee.",
+                                              "and %(n)d more matches without a referee.",
+                                              n - SHOWN_PER_RULE) % {"n": n - SHOWN_PER_RULE}})
+    return shown
+
+
 def dashboard_context(request) -> dict:
     if not (request.user.is_active and request.user.is_staff and roles.is_organizer(request.user)):
         return {}
@@ -58,8 +79,7 @@ def dashboard_context(request) -> dict:
             "season": season,
             "url": reverse("admin:league_season_change", args=[season.pk]),
             "actions": next_actions(season),
-            "blockers": [{"rule": b.rule, "message": b.message, "url": fix_url(season, b)}
-                         for b in panel.blockers],
+            "blockers": shown_blockers(season, panel.blockers),
             "no_robot_left": [{"team": str(e.team), "url": reverse("admin:league_entry_change", args=[e.pk])}
                               for e in panel.no_robot_left],
             "print_url": reverse("admin:league_season_print", args=[season.pk, "bracket"]),

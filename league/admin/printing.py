@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -14,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AllowanceUse, Match, Season
-from ..selectors.public import bracket_for, schedule_for, season_groups
+from ..selectors.public import bracket_for, placeholder, schedule_for, season_groups
 from ..services.preconditions import no_robot_left
 
 SHEETS = {
@@ -61,6 +62,7 @@ def _schedule(season, request):
     wanted = request.GET.get("day", "")
     if wanted:
         pages = [p for p in pages if p[0].date and p[0].date.isoformat() == wanted]
+    prefetch_related_objects([m for _day, _ring, matches in pages for m in matches], "referees")
     return {"pages": pages}
 
 
@@ -81,6 +83,7 @@ def _scoresheets(season, request):
             robots = list(entry.robots.all()) if entry else []
             corners.append({"corner": corner, "label": m._meta.get_field(corner).verbose_name,
                             "entry": entry, "robots": robots,
+                            "waiting": "" if entry else placeholder(m.slot, corner),
                             "forfeit_only": no_robot_left(robots)})
         sheets.append({"match": m, "at": m.scheduled_at.astimezone(season.tz) if m.scheduled_at else None,
                        "corners": corners, "rounds": range(1, season.best_of + 1),

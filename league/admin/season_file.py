@@ -50,11 +50,10 @@ def export_view(model_admin, request, pk: int):
 
 
 def read(upload, slug: str = "") -> dict:
-    """The uploaded bytes as a season document, read with the limits of every season file
-    (league.exchange.reading.load_json: size, depth, number size, duplicate keys, NUL, each
-    refused with its place); ImportRefused for what is refused."""
-    raw = upload.read(MAX_JSON_BYTES + 1)  # never more than the limit plus one byte in memory
-    data = load_json(raw)
+    """The uploaded bytes as a season document, read by the command line's own reader
+    (``exchange.reading.load_json``: size, encoding, depth, duplicate keys, NUL, each refused
+    with its place), so the browser refuses exactly what ``import_season`` refuses."""
+    data = load_json(upload.read(MAX_JSON_BYTES + 1))
     if slug and isinstance(data, dict) and isinstance(data.get("season"), dict):
         data["season"]["slug"] = slug
     return data
@@ -96,7 +95,10 @@ def import_view(model_admin, request):
                 refusal = exc
             else:
                 token = secrets.token_urlsafe(16)
-                request.session[SESSION_KEY] = {"token": token, "data": data, "name": upload.name}
+                # Replayed as the command line does (the system actor: the file's referees ran
+                # its matches); the audit trail's import event names the file and who uploaded it.
+                request.session[SESSION_KEY] = {"token": token, "data": data, "name": (
+                    f"{upload.name} (uploaded by {request.user.get_username()})")}
     return admin_page(model_admin, request, "admin/league/season/season_file_import.html", {
         "title": gettext("Import a season file"), "form": form, "preview": preview,
         "refusal": refusal, "token": token,

@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "robot_removed": _("Robot removed"),
     "robot_failed": _("Robot marked failed"),
     "robot_replaced": _("Robot replaced"),
+    "no_robot_left": _("No robot left: forfeit only"),
     "pots_seeded": _("Seeds and pots set"),
     "audition_scored": _("Audition score recorded"),
     "draw_run": _("Group draw held"),

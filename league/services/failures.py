@@ -9,6 +9,7 @@ from .. import roles
 from ..errors import NotAllowed, RuleViolation
 from ..models import Entry, FailureReport, Match, Replacement, Robot, Season
 from .common import audit, bump, is_system, require_actor, require_head_referee
+from .preconditions import no_robot_left
 
 
 def failure_report_file(*, entry: Entry, robot: Robot, description: str, irreversible: bool,
@@ -74,6 +75,10 @@ def failure_report_decide(*, report: FailureReport, approve: bool, note: str = "
             if robot.role == Robot.Role.PRIMARY and not Replacement.objects.filter(
                     entry=report.entry).exists():
                 robot_replace(entry=report.entry, report=report, actor=actor)
+            if no_robot_left(report.entry.robots.all()):
+                # The organizer's notice (dashboard, audit trail): the team can only forfeit.
+                audit(actor=actor, action="no_robot_left", obj=report.entry, season=report.entry.season,
+                      from_state=Robot.Status.READY, to_state=Robot.Status.FAILED)
         bump(report.entry.season_id)
         return report
 

@@ -15,3 +15,14 @@ def org(client, organizer):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The rule texts these tests read are English: start each test in English whatever an
+    earlier test's request left active in this thread (a zh-hans request in the same worker)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from league import services
 from league.errors import RuleViolation
-from league.models import Entry, Robot, TeamMember
+from league.models import AuditEvent, Entry, Robot, TeamMember
 from league.selectors.dashboard import season_dashboard
 from league.selectors.referee import match_card
 from league.services.common import system_actor
@@ -73,6 +73,10 @@ def test_r7_a_match_without_referee_blocks_with_a_link_to_it(org):
     page = org().get(reverse("admin:index")).content.decode()
     other = season.matches.exclude(pk=match.pk).order_by("scheduled_at", "ring").first()
     assert reverse("admin:league_match_change", args=[other.pk]) in page
+    # 23 matches still without a referee: five named, the rest counted, all fixed in one step.
+    assert page.count("has no referee.") == 5
+    assert "and 18 more matches without a referee." in page
+    assert reverse("admin:league_season_phase", args=[season.pk, "assign-referees"]) in page
 
 
 def test_r12_group_b_needs_lots_links_to_the_lots_page(org):
@@ -111,6 +115,10 @@ def test_r4_r5_team_with_no_robot_left_is_flagged_on_dashboard_and_referee_card(
     assert [e.pk for e in panel_of(season).no_robot_left] == [entry.pk]
     page = org().get(reverse("admin:index")).content.decode()
     assert f"{entry.team} has no robot left: forfeit only" in page
+    # The organizer's notice in the audit trail, shown under "Recent changes" on the dashboard.
+    notice = AuditEvent.objects.get(action="no_robot_left")
+    assert (notice.object_id, notice.season_id) == (entry.pk, season.pk)
+    assert f"No robot left: forfeit only: {entry}" in page
 
     referee = match.referees.first()
     card = match_card(pk=match.pk, user=referee)
@@ -129,6 +137,7 @@ def test_r4_r5_one_failed_robot_is_not_flagged():
                                           irreversible=True, actor=people["ref1"])
     services.failure_report_decide(report=report, approve=True, actor=people["head"])
     assert panel_of(season).no_robot_left == []
+    assert not AuditEvent.objects.filter(action="no_robot_left").exists()
     assert [r.pk for r in season_dashboard().pending_reports] == []
 
 
@@ -165,6 +174,19 @@ def test_the_index_names_the_role_groups_staff_roles(client):
     page = client.get(reverse("admin:index")).content.decode()
     assert "Staff roles" in page
     assert ">Groups<" not in page
+    assert "Sign-in protection" in page and "Failed sign-in attempts" in page  # django-axes, by its use
+    assert "Access attempts" not in page and ">Axes<" not in page
+
+
+def test_the_dashboard_reads_in_zh_hant(org):
+    season = group_stage_season(played=False)
+    first = season.matches.order_by("scheduled_at").first()
+    page = org().get(reverse("admin:index"), headers={"accept-language": "zh-hant"}).content.decode()
+    assert "賽季總覽" in page and "下一步" in page and "阻礙下一步的事項" in page
+    assert "沒有待處理的故障報告。" in page and "沒有待裁決的抗議。" in page  # each its own words
+    assert "Next:" not in page and "None pending." not in page
+    assert "(R7)" in page  # the blockers keep their rule ids in every language
+    assert first.slot in page
 
 
 def test_a_referee_with_staff_status_sees_no_dashboard(client, people):

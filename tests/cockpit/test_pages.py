@@ -62,9 +62,12 @@ def test_print_sheets_render_for_staff(org, knockout_season):
     url = reverse("admin:league_season_print", args=[season.pk, "schedule"])
     schedule = client.get(url).content.decode()
     assert season.ring_list[0] in schedule and "Day 1" in schedule
+    sf1 = season.matches.get(slot="SF1")
+    assert "Referees" in schedule and sf1.referees.first().get_username() in schedule  # the ring's crew
     url = reverse("admin:league_season_print", args=[season.pk, "scoresheets"])
     sheets = client.get(url).content.decode()
     assert "Referee scoresheet · SF1" in sheets and "Referee scoresheet · QF1" not in sheets  # QFs are over
+    assert "Winner of SF1" in sheets and "Loser of SF2" in sheets  # the final's corners, not yet known
     assert "battery seal number (R6)" in sheets and "Manual reset" in sheets and "Red team operator" in sheets
     one = client.get(url + "?slot=QF1")
     assert "Referee scoresheet · QF1" in one.content.decode()
@@ -149,3 +152,37 @@ def test_a_broken_or_foreign_file_is_refused_never_a_500(org, content):
     text = response.content.decode()
     assert ("Place in the file" in text) or ("errorlist" in text)  # the empty file: the form says so
     assert counts() == before
+
+
+@pytest.mark.parametrize("content", [
+    b'{"format": "a", "format": "b"}',  # a duplicate key
+    b"[" * 40 + b"]" * 40,  # nested beyond the reader's depth
+    b'{"season": "\\u0000"}',  # a NUL character
+    b'{"season": ',  # cut off
+])
+def test_the_browser_refuses_what_the_command_line_refuses_with_the_same_place(org, tmp_path, content):
+    from django.core.management import CommandError, call_command
+    from django.utils.html import escape
+
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as command:
+        call_command("import_season", str(path))
+    with pytest.raises(exchange.ImportRefused) as refused:
+        exchange.import_season(content)
+    assert str(refused.value) in str(command.value)  # the command says the place and the reason
+    before = counts()
+    page = upload(org(), content).content.decode()
+    assert escape(refused.value.path) in page and escape(refused.value.text) in page
+    assert "Nothing was saved." in page
+    assert counts() == before
+
+
+def test_an_import_in_the_browser_names_who_uploaded_it(org, organizer):
+    season = factories.season_at("qualified")
+    client = org()
+    preview = upload(client, exchange.export_season(season).encode(), slug="by-the-organizer")
+    client.post(reverse("admin:league_season_file_import"),
+                {"token": preview.context["token"], "_confirm": "1"})
+    event = AuditEvent.objects.get(action="season_imported", season__slug="by-the-organizer")
+    assert event.reason == f"season.json (uploaded by {organizer.get_username()})"
