@@ -47,11 +47,40 @@
     return state.running ? Math.max(0, state.remaining_ms - since()) : state.remaining_ms;
   }
 
+  /* The card is re-read in the background (a countdown ran out, another device tapped), but
+   * never across a tap: a tap's own answer is the newer card, and a background swap landing
+   * while a tap is on its way would leave that answer (a refusal naming its rule) nowhere. */
+  var RELOAD = "X-Clock-Reload";
+  var taps = 0;               // tap posts of the card on their way
+  var tapsSent = 0;           // tap posts sent so far
+  var reloadFrom = -1;        // tapsSent when the background re-read was sent
+
+  function isReload(detail) {
+    var headers = detail && detail.requestConfig && detail.requestConfig.headers;
+    return !!(headers && headers[RELOAD]);
+  }
+  function isTap(detail) {
+    var config = detail && detail.requestConfig;
+    return !!(config && config.verb === "post" && !isReload(detail));
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (isTap(event.detail)) { taps += 1; tapsSent += 1; }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (isTap(event.detail)) taps = Math.max(0, taps - 1);
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (isReload(event.detail) && reloadFrom !== tapsSent) event.detail.shouldSwap = false;
+  });
+
   function reloadCard() {
-    if (refreshing || !section || !window.htmx) return;
+    if (refreshing || taps > 0 || !section || !window.htmx) return;
     var url = section.getAttribute("data-card-url");
+    var headers = {};
+    headers[RELOAD] = "1";
     refreshing = true;
-    window.htmx.ajax("GET", url, { target: "#match-card", swap: "outerHTML" }).then(
+    reloadFrom = tapsSent;
+    window.htmx.ajax("GET", url, { target: "#match-card", swap: "outerHTML", headers: headers }).then(
       function () { refreshing = false; }, function () { refreshing = false; });
   }
 
