@@ -16,7 +16,8 @@ PORT ?= 8000
 # addresses are then allowed as hosts unless ALLOWED_HOSTS is given.
 HOST ?= 127.0.0.1
 ifneq ($(HOST),127.0.0.1)
-ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST),$(shell hostname -I 2>/dev/null | tr ' ' ',')
+# (an IPv6 address is a host in brackets: a browser sends Host: [fd00::2]:8000)
+ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST),$(shell hostname -I 2>/dev/null | tr ' ' '\n' | sed -e '/^$$/d' -e '/:/s/.*/[&]/' | paste -sd, -)
 export ALLOWED_HOSTS
 endif
 

@@ -90,7 +90,37 @@ class ResilientRedisListener:
 
         data = json.loads(raw)
         event = Event(data["channel"], data["event_type"], data["data"], id=data["pub_id"])
-        self.manager.add_to_queues(data["channel"], event)
+        deliver(self.manager, data["channel"], event)
+
+
+def deliver(manager, channel: str, event) -> int:
+    """Queue ``event`` for every stream of ``channel`` in this process and wake them: what
+    django-eventstream's ``ListenerManager.add_to_queues`` does, except that a stream served by
+    the loop this runs on (every stream of an ASGI worker: the listener task shares their loop)
+    is woken directly. The library wakes each through ``loop.call_soon_threadsafe``, one write
+    to the loop's self-pipe and one more loop turn per stream and event: 5,000 system calls for
+    one change seen by 5,000 fans. Returns how many streams were woken."""
+    from django_eventstream.views import MAX_PENDING
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    wake = []
+    with manager.lock:
+        for listener in manager.listeners_by_channel.get(channel, ()):
+            items = listener.channel_items.setdefault(channel, [])
+            if len(items) < MAX_PENDING:
+                items.append(event)
+                wake.append(listener)
+            else:  # the stream fell behind: it re-reads (the library's own rule)
+                listener.overflow = True
+    for listener in wake:
+        if listener.loop is loop:
+            listener.aevent.set()
+        else:
+            listener.wake_threadsafe()
+    return len(wake)
 
 
 def end_streams(manager) -> int:

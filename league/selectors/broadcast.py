@@ -1,8 +1,10 @@
 """Reads of the broadcast views: the current match of a ring, a ring's board, the venue.
 
 A ring's current match is its queue's (league/selectors/rings.py, so the overlay follows
-``ring_call_next``): the match now fighting (called, checked in or live), else the one on deck,
-else, on an idle ring, the last one it finished, so a ring overlay is never blank during a
+``ring_call_next``): the match now fighting (called, checked in or live). Between two fights of
+a day the ring's last result stays up (the broadcast shows the final score) until the next match
+is called or checked in: then the overlay switches by itself. Before the day's first fight it is
+the match on deck; on an idle ring the last result, so a ring overlay is never blank during a
 season. What comes next: the match on deck and the ones after it.
 """
 from __future__ import annotations
@@ -68,15 +70,27 @@ def _last_result(matches: list[Match]) -> Match | None:
     return done[-1] if done else None
 
 
+def _same_day(season: Season, done: Match | None, coming: Match) -> bool:
+    """Whether ``done`` ended on the (venue) day ``coming`` is expected to start."""
+    ended = done and (done.finished_at or done.planned_at)
+    starts = getattr(coming, "estimated_at", None) or coming.planned_at
+    if ended is None or starts is None:
+        return False
+    return ended.astimezone(season.tz).date() == starts.astimezone(season.tz).date()
+
+
 def _board(season: Season, ring: str, matches: list[Match], queue: rings.RingQueue | None, *,
            upcoming: int) -> RingBoard:
     queue = queue or rings.RingQueue(ring=ring)
+    waiting = [m for m in [queue.on_deck, *queue.next] if m is not None]
     if queue.now is not None:
-        current, rest = queue.now, [m for m in [queue.on_deck, *queue.next] if m is not None]
-    elif queue.on_deck is not None:
-        current, rest = queue.on_deck, list(queue.next)
-    else:  # an idle ring shows its last result
-        current, rest = _last_result(matches), []
+        current, rest = queue.now, waiting
+    else:
+        last = _last_result(matches)
+        if queue.on_deck is not None and not _same_day(season, last, queue.on_deck):
+            current, rest = queue.on_deck, waiting[1:]
+        else:  # the day's last result stays up until the next match is called
+            current, rest = last, waiting
     overlay = read.overlay_for(slug=season.slug, slot=current.slot) if current else None
     return RingBoard(ring=ring, slug=ring_slug(ring), current=overlay, upcoming=rest[:upcoming])
 

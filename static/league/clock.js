@@ -3,7 +3,8 @@
  * The server keeps the clock (league/selectors/clock.py): {running, remaining_ms, as_of (server
  * epoch ms), countdowns: [{id, kind, corner, remaining_ms, ...}], proposal, seq}. This file only
  * counts down locally from that state, correcting the device's clock by its offset to the
- * server's (measured on each poll, half the round trip), so every device shows the same time.
+ * server's (half the round trip of the quickest poll so far, as the screens do in public.js),
+ * so every device shows the same time.
  * When a countdown or the round runs out here, or another device tapped the clock (its seq
  * moved), the card is re-read from the server: the proposal comes from there, never from here.
  *
@@ -16,11 +17,11 @@
   var POLL_MS = 2000;
   var TICK_MS = 100;
   var offset = null;          // server time minus this device's time, in ms
+  var bestTrip = Infinity;    // the quickest round trip of a clock read so far, in ms
   var state = null;           // the last state read
   var section = null;         // the clock panel on the page
   var refreshing = false;
   var asked = {};             // expiries already reported to the server (reload once each)
-  var lastTapped = null;      // id of the control of the last post
 
   function serverNow() { return Date.now() + (offset || 0); }
 
@@ -46,11 +47,40 @@
     return state.running ? Math.max(0, state.remaining_ms - since()) : state.remaining_ms;
   }
 
+  /* The card is re-read in the background (a countdown ran out, another device tapped), but
+   * never across a tap: a tap's own answer is the newer card, and a background swap landing
+   * while a tap is on its way would leave that answer (a refusal naming its rule) nowhere. */
+  var RELOAD = "X-Clock-Reload";
+  var taps = 0;               // tap posts of the card on their way
+  var tapsSent = 0;           // tap posts sent so far
+  var reloadFrom = -1;        // tapsSent when the background re-read was sent
+
+  function isReload(detail) {
+    var headers = detail && detail.requestConfig && detail.requestConfig.headers;
+    return !!(headers && headers[RELOAD]);
+  }
+  function isTap(detail) {
+    var config = detail && detail.requestConfig;
+    return !!(config && config.verb === "post" && !isReload(detail));
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (isTap(event.detail)) { taps += 1; tapsSent += 1; }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (isTap(event.detail)) taps = Math.max(0, taps - 1);
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (isReload(event.detail) && reloadFrom !== tapsSent) event.detail.shouldSwap = false;
+  });
+
   function reloadCard() {
-    if (refreshing || !section || !window.htmx) return;
+    if (refreshing || taps > 0 || !section || !window.htmx) return;
     var url = section.getAttribute("data-card-url");
+    var headers = {};
+    headers[RELOAD] = "1";
     refreshing = true;
-    window.htmx.ajax("GET", url, { target: "#match-card", swap: "outerHTML" }).then(
+    reloadFrom = tapsSent;
+    window.htmx.ajax("GET", url, { target: "#match-card", swap: "outerHTML", headers: headers }).then(
       function () { refreshing = false; }, function () { refreshing = false; });
   }
 
@@ -89,7 +119,10 @@
       .then(function (fresh) {
         if (!fresh) return;
         var back = Date.now();
-        offset = fresh.as_of - (sent + back) / 2;
+        if (back - sent <= bestTrip) {  // a slow answer (a busy server, Wi-Fi) would skew it
+          bestTrip = back - sent;
+          offset = fresh.as_of - (sent + back) / 2;
+        }
         var shown = state;
         if (!shown || fresh.seq !== shown.seq || fresh.round !== shown.round
             || fresh.status !== "live") {
@@ -111,15 +144,23 @@
     adopt(document.getElementById("match-clock"));
   });
 
-  /* Focus stays on the control after a tap: remember it, give it back after the swap unless a
-   * refusal took the focus (referee.js focuses refusals). */
+  /* Focus stays on the control after a tap. The card is swapped by the tap's own answer, and
+   * also in the background (another device tapped, the clock's poll or a pushed change re-read
+   * it), in any order: whichever swap leaves the focus nowhere gives it back to the control the
+   * referee last used. A refusal that took the focus (referee.js focuses refusals) keeps it. */
+  var wanted = null;          // id of the control the referee last tapped or moved to
+  document.addEventListener("focusin", function (event) {
+    var el = event.target;
+    if (!el || !el.closest || !el.closest("#match-card")) return;
+    wanted = el.id && el.getAttribute("tabindex") !== "-1" ? el.id : null;
+  });
   document.addEventListener("htmx:beforeRequest", function (event) {
     var trigger = event.detail && event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
-    var control = (trigger && trigger.submitter) || document.activeElement;
-    if (control && control.id && control.tagName !== "BODY") lastTapped = control.id;
-    else if (event.detail.elt && event.detail.elt.querySelector) {
+    var control = trigger && trigger.submitter;
+    if (control && control.id) wanted = control.id;
+    else if (trigger && event.detail.elt && event.detail.elt.querySelector) {
       var button = event.detail.elt.querySelector("button[type=submit][id]");
-      lastTapped = button ? button.id : null;
+      if (button) wanted = button.id;
     }
     if (event.detail.elt && event.detail.elt.querySelectorAll) {
       Array.prototype.forEach.call(event.detail.elt.querySelectorAll(".rf-net-inline"),
@@ -127,11 +168,10 @@
     }
   });
   document.addEventListener("htmx:afterSettle", function () {
-    if (!lastTapped) return;
+    if (!wanted) return;
     var active = document.activeElement;
-    if (active && active !== document.body && document.body.contains(active)) { lastTapped = null; return; }
-    var again = document.getElementById(lastTapped);
-    lastTapped = null;
+    if (active && active !== document.body && document.body.contains(active)) return;
+    var again = document.getElementById(wanted);
     if (again) again.focus({ preventScroll: true });
   });
 

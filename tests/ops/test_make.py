@@ -61,3 +61,25 @@ def test_each_stamp_is_redone_only_when_out_of_date(venv):
 def test_ci_lints_with_the_development_set_installed():
     script = (ROOT / ".ci" / "run").read_text()
     assert "make install-dev" in script and script.index("make install-dev") < script.index("ruff check")
+
+
+def _make(*args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE") and k != "ALLOWED_HOSTS"}
+    result = subprocess.run(["make", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_make_run_host_serves_the_venue_network_and_allows_the_machines_addresses(venv):
+    """Issue 9, item 7: referees' phones on the venue Wi-Fi reach `make run HOST=0.0.0.0`."""
+    assert "runserver --noreload 127.0.0.1:8000" in plan("run", venv)  # the default: this machine
+    steps = _make("-n", "run", f"VENV={venv}", "HOST=0.0.0.0")
+    assert "runserver --noreload 0.0.0.0:8000" in steps and "Venue network" in steps
+    shown = "print-hosts: ; @echo $(ALLOWED_HOSTS)"
+    hosts = _make(f"--eval={shown}", "print-hosts", "HOST=0.0.0.0").strip().split(",")
+    addresses = subprocess.run(["hostname", "-I"], capture_output=True, text=True).stdout.split()
+    assert hosts[:3] == ["127.0.0.1", "localhost", "0.0.0.0"]
+    assert hosts[3:] == [f"[{a}]" if ":" in a else a for a in addresses]  # IPv6 in brackets
+    assert "" not in hosts
+    assert _make(f"--eval={shown}", "print-hosts").strip() == ""  # the settings' own default

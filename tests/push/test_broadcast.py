@@ -56,14 +56,36 @@ def test_ring_current_is_live_then_checked_in_then_next_scheduled_then_last_resu
     assert _current(season) == "A3"  # every match done: the last result stays up
 
 
-def test_the_overlay_follows_the_ring_queue_when_the_next_match_is_called():
+def test_the_overlay_follows_the_ring_queue_when_the_next_match_is_called(client):
     season, a1, a2, a3 = _ring_season()
     finish(a1)
+    board = broadcast.ring_board(season=season, ring="Ring 1")
+    assert board.current.match.slot == "A1"  # the final score stays up until the next is called
+    assert [m.slot for m in board.upcoming] == ["A2", "A3"]
     called = rings.ring_call_next(season=season, ring="Ring 1", actor=system_actor())
     board = broadcast.ring_board(season=season, ring="Ring 1")
     assert called.slot == "A2"
     assert board.current.match.slot == "A2"
     assert [m.slot for m in board.upcoming] == ["A3"]
+    html = client.get(reverse("public:ring_overlay", args=[season.slug, "ring-1"])).content.decode()
+    assert "Called to the ring" in html and "A2" in html
+
+
+def test_a_result_of_an_earlier_day_gives_way_to_the_days_first_fight():
+    season, a1, a2, a3 = _ring_season()
+    finish(a1)
+    Match.objects.filter(pk=a1.pk).update(finished_at=a1.finished_at - dt.timedelta(days=1))
+    assert _current(season) == "A2"  # on deck: yesterday's result is not today's news
+    check_in(a2)
+    assert _current(season) == "A2"
+
+
+def test_a_checked_in_match_takes_over_from_the_last_result_without_a_call():
+    season, a1, a2, a3 = _ring_season()
+    finish(a1)
+    assert _current(season) == "A1"
+    check_in(a2)  # the referee checked the robots in: the fight is about to start
+    assert _current(season) == "A2"
 
 
 def test_ring_overlay_shows_the_rings_match_and_an_unknown_ring_is_404(client):
@@ -83,6 +105,21 @@ def test_audience_display_lists_what_comes_next(client):
     html = client.get(reverse("public:ring_audience", args=[season.slug, "ring-1"])).content.decode()
     assert "Now fighting" in html and "Coming up" in html
     assert html.index("A2") < html.index("A3")
+
+
+def test_audience_display_shows_the_estimated_time_after_a_delay(client, organizer):
+    season = mini_season(teams=6)
+    now = timezone.now()
+    go_live(make_match(season, slot="A1", when=now))
+    a2 = make_match(season, slot="A2", red=2, blue=3, when=now + dt.timedelta(minutes=30))
+    url = reverse("public:ring_audience", args=[season.slug, "ring-1"])
+    on_time = (a2.scheduled_at).astimezone(season.tz)
+    queue = client.get(url).content.decode().split("Coming up")[1]
+    assert "estimated" not in queue and f">{on_time:%H:%M}<span" in queue
+    rings.ring_delay(season=season, ring="Ring 1", minutes=20, actor=organizer)
+    late = (a2.scheduled_at + dt.timedelta(minutes=20)).astimezone(season.tz)
+    queue = client.get(url).content.decode().split("Coming up")[1]
+    assert "estimated" in queue and f">{late:%H:%M}<span" in queue  # the big screen follows
 
 
 def test_venue_shows_every_ring(client):

@@ -139,3 +139,64 @@ def test_an_open_stream_holds_no_database_connection(asgi_server):
     finally:
         for conn in conns:
             conn.close()
+
+
+# --- the fan-out of one pushed event in a process (league.push.listener.deliver) -------------
+
+def test_a_pushed_event_wakes_the_streams_of_the_listeners_loop_directly(monkeypatch):
+    """The Redis listener runs on the loop of the process's streams: it wakes them directly, not
+    through ``call_soon_threadsafe`` (a self-pipe write per stream); a stream of another loop is
+    still woken thread-safely; a stream that fell behind is marked to re-read, not queued; other
+    channels are left alone."""
+    import json as jsonlib
+
+    from django_eventstream.views import MAX_PENDING, Listener, ListenerManager
+
+    manager = ListenerManager()
+    threadsafe = []
+    monkeypatch.setattr(Listener, "wake_threadsafe", lambda self: threadsafe.append(self))
+
+    def on(channel):
+        listener = Listener()
+        listener.channels = {channel}
+        return listener
+
+    async def run():
+        here = [on("season-1") for _ in range(3)]
+        behind, elsewhere, other_loop = on("season-1"), on("season-2"), on("season-1")
+        for listener in (*here, behind, elsewhere):
+            listener.assign_loop()
+        other_loop.loop = object()  # served by another thread's loop
+        behind.channel_items["season-1"] = [object()] * MAX_PENDING
+        for listener in (*here, behind, elsewhere, other_loop):
+            manager.add_listener(listener)
+        raw = jsonlib.dumps({"channel": "season-1", "event_type": "change", "pub_id": None,
+                             "data": {"season": 1, "match": 7, "ring": "Ring 1"}})
+        push_listener.ResilientRedisListener(manager).dispatch(raw)
+        assert all(listener.aevent.is_set() for listener in here)
+        assert [e.data for e in here[0].channel_items["season-1"]] == [
+            {"season": 1, "match": 7, "ring": "Ring 1"}]
+        assert threadsafe == [other_loop]
+        assert behind.overflow and not behind.aevent.is_set()
+        assert len(behind.channel_items["season-1"]) == MAX_PENDING
+        assert not elsewhere.aevent.is_set() and not elsewhere.channel_items
+
+    asyncio.run(run())
+
+
+def test_delivering_outside_a_loop_wakes_thread_safely(monkeypatch):
+    from django_eventstream.event import Event
+    from django_eventstream.views import Listener, ListenerManager
+
+    manager = ListenerManager()
+    woken = []
+    monkeypatch.setattr(Listener, "wake_threadsafe", lambda self: woken.append(self))
+    listener = Listener()
+    listener.channels = {"season-1"}
+    listener.loop = asyncio.new_event_loop()
+    try:
+        manager.add_listener(listener)
+        assert push_listener.deliver(manager, "season-1", Event("season-1", "change", {})) == 1
+    finally:
+        listener.loop.close()
+    assert woken == [listener]

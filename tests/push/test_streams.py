@@ -28,6 +28,23 @@ def test_stream_of_an_unknown_thing_is_a_clear_404(client, url):
     assert response.status_code == 404
 
 
+@pytest.mark.django_db(transaction=True)
+def test_under_asgi_a_stream_of_an_unknown_match_is_a_readable_404_and_opens_nothing(asgi_server):
+    from league.push import views
+
+    season = mini_season()
+    for path in (f"/seasons/{season.slug}/matches/ZZ9/stream/", "/seasons/nope/stream/",
+                 f"/seasons/{season.slug}/rings/ring-9/stream/"):
+        conn, response = _open(asgi_server, path)
+        try:
+            assert response.status == 404
+            assert response.getheader("Content-Type").startswith("text/html")
+            assert "This page does not exist" in response.read().decode()
+        finally:
+            conn.close()
+    assert views._SEASON_IDS == {}  # an unknown name is not remembered
+
+
 @pytest.mark.django_db
 def test_stream_refuses_a_post(client):
     season = mini_season()

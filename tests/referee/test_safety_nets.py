@@ -157,7 +157,7 @@ def test_r7_undo_after_sign_off_is_refused(mini, ref, people):
     response = ref.post(url("undo", match), {"expected_version": match.version, "reason": "x"},
                         **HTMX)
     assert response.status_code == 400
-    assert "The result is signed off: only a head referee can correct it" in body(response)
+    assert "R7: The result is signed off: only a head referee can correct it" in body(response)
     assert fresh(match).rounds.count() == 2
 
 
