@@ -81,7 +81,7 @@ def _call(season: Season, match: Match, matches: list[Match], actor) -> Match:
     match.called_at = timezone.now()
     match.save(update_fields=["called_at"])
     audit(actor=actor, action="match_called", obj=match, season=season, to_state=match.ring)
-    events.emit(events.MATCH_CALLED, season=season, match=match, data={"ring": match.ring})
+    events.emit(events.MATCH_CALLED, actor=actor, season=season, match=match, data={"ring": match.ring})
     bump(season)
     return match
 
@@ -242,7 +242,7 @@ def ring_delay(*, season: Season, ring: str, minutes: int, from_match: Match | N
         change = audit(actor=actor, action="ring_delayed", obj=movable[0], season=season,
                        reason=reason, to_state=f"+{minutes} min",
                        data={"ring": ring, "minutes": minutes, "slots": [m.slot for m in movable]})
-        events.emit(events.SCHEDULE_CHANGED, season=season, data={
+        events.emit(events.SCHEDULE_CHANGED, actor=actor, season=season, data={
             "reason": "delay", "ring": ring, "minutes": minutes, "why": reason,
             "slots": [m.slot for m in movable], "matches": [m.pk for m in movable],
             "change": change.pk})
@@ -277,7 +277,7 @@ def match_move(*, match: Match, to: dt.datetime, ring: str | None = None, reason
         current.save(update_fields=["scheduled_at", "delay_minutes", "ring"])
         change = audit(actor=actor, action="match_moved", obj=current, season=season,
                        reason=reason, from_state=before, to_state=f"{ring} {_local(season, to)}")
-        events.emit(events.SCHEDULE_CHANGED, season=season, data={
+        events.emit(events.SCHEDULE_CHANGED, actor=actor, season=season, data={
             "reason": "move", "ring": ring, "why": reason, "slots": [current.slot],
             "matches": [current.pk], "change": change.pk})
         bump(season)
