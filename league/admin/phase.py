@@ -410,7 +410,7 @@ def season_warnings(season: Season, *, phase_before: str) -> list[dict]:
     from ..services.preconditions import no_robot_left
 
     found = []
-    entries = list(season.entries.exclude(status__in=[Entry.Status.WITHDRAWN, Entry.Status.AUDITION_REJECTED])
+    entries = list(season.entries.exclude(status__in=Entry.OUT)
                    .select_related("team").annotate(member_count=Count("members", distinct=True))
                    .prefetch_related("robots").order_by("team__name_en"))
     if phase_before in (Phase.REGISTRATION, Phase.AUDITIONS) and len(entries) < FIELD_SIZE:

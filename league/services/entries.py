@@ -159,7 +159,7 @@ def robot_register(*, entry: Entry, role: str, serial: str, name: str,
         entry = _lock_entry(entry)
         if season.draw_has_run():
             raise RuleViolation("R3", _("Robots are registered before the draw."))
-        if entry.status in (Entry.Status.AUDITION_REJECTED, Entry.Status.WITHDRAWN):
+        if not entry.in_running():
             raise RuleViolation("R3", _("%(team)s is %(status)s and registers no robots.") % {
                 "team": entry.team, "status": entry.get_status_display()})
         if role not in Robot.Role.values:

@@ -8,7 +8,7 @@ import pytest
 
 from league import services
 from league.errors import RuleViolation
-from league.models import Match, Season
+from league.models import Entry, Match, Season, TeamMember
 from league.money import money
 from league.rules.tiebreak import MatchRecord, rank
 from league.selectors import group_standings
@@ -59,6 +59,46 @@ def test_r8_forfeit_after_rounds_were_fought_keeps_those_rounds_in_the_standings
     assert (red.rounds_won, red.rounds_lost, blue.rounds_won, blue.rounds_lost) == (1, 2, 2, 1)
     assert (red.ko_wins, red.points_for, red.points_against) == (1, 30, 10)
     assert (blue.points_for, blue.discipline) == (10, 2)
+
+
+@pytest.mark.django_db
+def test_r8_forfeit_before_any_round_counts_two_nil_with_no_round_points(people):
+    season = factories.season_at("drawn")
+    system = system_actor()
+    services.group_schedule_generate(season=season, actor=system)
+    match = season.matches.order_by("scheduled_at", "ring").first()
+    services.match_forfeit(match=match, corners=["blue"], reason="Blue did not come", actor=system)
+    match.refresh_from_db()
+    assert (match.status, match.winner_id, match.red_rounds, match.blue_rounds) == (
+        Match.Status.FORFEITED, match.red_id, 2, 0)
+    rows = {row.entry.pk: row for row in group_standings(group=match.group).rows}
+    red, blue = rows[match.red_id], rows[match.blue_id]
+    assert (red.points, blue.points) == (3, 0)
+    assert (red.rounds_won, red.rounds_lost, blue.rounds_won, blue.rounds_lost) == (2, 0, 0, 2)
+    assert (red.points_for, red.points_against, red.ko_wins, blue.discipline) == (0, 0, 0, 0)
+
+
+# --- the rule checks that live once, as named predicates (issue 8) -----------------------------
+
+def test_r2_roster_size_is_one_predicate():
+    assert [TeamMember.roster_size_ok(n) for n in (0, 2, 3, 10, 11)] == [False, False, True, True, False]
+
+
+@pytest.mark.django_db
+def test_r1_withdrawal_is_open_until_the_draw_runs(people):
+    before = factories.season_at("qualified")
+    entry = before.entries.filter(status=Entry.Status.QUALIFIED).first()
+    assert entry.in_running() and entry.may_withdraw()
+    assert not Entry(season=before, status=Entry.Status.WITHDRAWN).may_withdraw()
+    assert not Entry(season=before, status=Entry.Status.AUDITION_REJECTED).in_running()
+    services.entry_withdraw(entry=entry, reason="Robot lost in transit", actor=system_actor())
+    entry.refresh_from_db()
+    assert not entry.in_running() and not entry.robots_open()
+    after = factories.season_at("drawn")
+    drawn = after.entries.filter(status=Entry.Status.QUALIFIED).first()
+    assert after.draw_has_run() and not drawn.may_withdraw()
+    with pytest.raises(RuleViolation, match="R1"):
+        services.entry_withdraw(entry=drawn, reason="too late", actor=system_actor())
 
 
 # --- issue 11, the small items ------------------------------------------------------------------
