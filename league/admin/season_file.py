@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import exchange
 from ..models import Season
+from ..services.common import system_actor
 from .base import admin_page, dry_run, require_organizer
 
 SESSION_KEY = "league-season-file"
@@ -89,7 +90,8 @@ def import_view(model_admin, request):
             messages.error(request, gettext("This preview has expired: upload the file again."))
             return HttpResponseRedirect(request.path)
         try:
-            season = exchange.import_season(stored["data"], source=stored.get("name", ""))
+            season = exchange.import_season(stored["data"], source=stored.get("name", ""),
+                                            actor=system_actor())
         except exchange.ImportRefused as exc:
             refusal = exc
         else:
@@ -103,7 +105,8 @@ def import_view(model_admin, request):
             upload = form.cleaned_data["file"]
             try:
                 data = read(upload, form.cleaned_data["slug"])
-                preview = dry_run(lambda: summary(exchange.import_season(data, source=upload.name)))
+                preview = dry_run(lambda: summary(exchange.import_season(
+                    data, source=upload.name, actor=system_actor())))
             except exchange.ImportRefused as exc:
                 refusal = exc
             else:

@@ -51,7 +51,7 @@ def refused(doc: dict) -> ImportRefused:
     """Import a file that must be refused; check that nothing at all was saved."""
     before = row_counts()
     with pytest.raises(ImportRefused) as info:
-        import_season(doc)
+        import_season(doc, actor=system_actor())
     assert row_counts() == before, "a refused import saved something"
     return info.value
 

@@ -100,7 +100,7 @@ json_values = st.recursive(
 def test_random_bytes_as_a_season_file(raw):
     before = row_counts()
     with pytest.raises(ImportRefused):
-        import_season(raw)
+        import_season(raw, actor=system_actor())
     assert row_counts() == before
 
 
@@ -110,7 +110,7 @@ def test_random_bytes_as_a_season_file(raw):
 def test_nested_structures_as_a_season_file(value):
     before = row_counts()
     with pytest.raises(ImportRefused):
-        import_season(json.dumps(value).encode())
+        import_season(json.dumps(value).encode(), actor=system_actor())
     assert row_counts() == before
 
 
@@ -131,7 +131,7 @@ def test_a_real_season_file_truncated_or_mutated(finished_doc, data):
         doc[key] = data.draw(json_values)
         raw = json.dumps(doc).encode()
     try:
-        import_season(raw, dry_run=True)
+        import_season(raw, dry_run=True, actor=system_actor())
     except ImportRefused as exc:
         assert exc.path and exc.message
     assert row_counts() == before

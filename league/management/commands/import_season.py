@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from league.exchange import ImportRefused, import_season
 from league.exchange.reading import MAX_JSON_BYTES
+from league.services.common import system_actor
 
 
 class Command(BaseCommand):
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
         try:
-            season = import_season(data, dry_run=options["dry_run"],  # as the system actor
+            season = import_season(data, dry_run=options["dry_run"], actor=system_actor(),
                                    source=Path(file).name if file != "-" else "stdin")
         except ImportRefused as exc:
             raise CommandError(f"Import refused, nothing was saved. {exc}") from exc
