@@ -11,6 +11,7 @@ import secrets
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -90,8 +91,9 @@ def import_view(model_admin, request):
             messages.error(request, gettext("This preview has expired: upload the file again."))
             return HttpResponseRedirect(request.path)
         try:
-            season = exchange.import_season(stored["data"], source=stored.get("name", ""),
-                                            actor=system_actor())
+            with transaction.atomic():  # the system actor too is kept only with the season
+                season = exchange.import_season(stored["data"], source=stored.get("name", ""),
+                                                actor=system_actor())
         except exchange.ImportRefused as exc:
             refusal = exc
         else:
