@@ -327,10 +327,7 @@ def bracket_advance(*, match: Match, actor) -> None:
     """Send the winner (and from a semifinal the loser) to the slots this match feeds (R14).
     Called inside the service that finished or corrected ``match``, in its transaction."""
     moved = []
-    for target_id, corner, entry_id in ((match.winner_to_id, match.winner_to_corner, match.winner_id),
-                                        (match.loser_to_id, match.loser_to_corner, match.loser_id)):
-        if target_id is None or entry_id is None:
-            continue
+    for target_id, corner, entry_id in match.sends_to():
         target = Match.objects.select_for_update().get(pk=target_id)
         if getattr(target, f"{corner}_id") == entry_id:
             continue

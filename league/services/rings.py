@@ -86,15 +86,21 @@ def _call(season: Season, match: Match, matches: list[Match], actor) -> Match:
     return match
 
 
+def _locked_match(match: Match, doing: str) -> tuple[Season, list[Match], Match]:
+    """The season locked in a running phase, its matches, and ``match`` among them."""
+    season = _locked(match.season, doing)
+    matches = _season_matches(season)
+    current = next((m for m in matches if m.pk == match.pk), None)
+    if current is None:
+        raise RuleViolation(None, _("This match is not in the season."))
+    return season, matches, current
+
+
 def match_call(*, match: Match, actor) -> Match:
     """Call ``match`` to its ring (organizer or head referee): it becomes the ring's "now"."""
     _require_caller(actor)
     with transaction.atomic():
-        season = _locked(match.season, _("Calling a match"))
-        matches = _season_matches(season)
-        current = next((m for m in matches if m.pk == match.pk), None)
-        if current is None:
-            raise RuleViolation(None, _("This match is not in the season."))
+        season, matches, current = _locked_match(match, _("Calling a match"))
         return _call(season, current, matches, actor)
 
 
@@ -262,11 +268,7 @@ def match_move(*, match: Match, to: dt.datetime, ring: str | None = None, reason
     if to > now + MAX_MOVE_AHEAD:
         raise RuleViolation(None, _("A match is moved at most a year ahead."))
     with transaction.atomic():
-        season = _locked(match.season, _("Moving a match"))
-        matches = _season_matches(season)
-        current = next((m for m in matches if m.pk == match.pk), None)
-        if current is None:
-            raise RuleViolation(None, _("This match is not in the season."))
+        season, matches, current = _locked_match(match, _("Moving a match"))
         _require_movable(current)
         ring = ring or current.ring
         if ring not in season.ring_list:

@@ -87,10 +87,7 @@ def _undo_round(match: Match, rnd: Round, *, actor, reason: str) -> str:
 def _revert_bracket(match: Match, *, actor, reason: str) -> None:
     """R14: take the winner (and loser) back out of the slots this match fed, if not started."""
     emptied = []
-    for target_id, corner, entry_id in ((match.winner_to_id, match.winner_to_corner, match.winner_id),
-                                        (match.loser_to_id, match.loser_to_corner, match.loser_id)):
-        if target_id is None or entry_id is None:
-            continue
+    for target_id, corner, entry_id in match.sends_to():
         target = Match.objects.select_for_update().get(pk=target_id)
         if getattr(target, f"{corner}_id") != entry_id:
             continue
