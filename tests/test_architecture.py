@@ -164,6 +164,33 @@ def test_factory_boy_is_not_needed_at_runtime():
     assert not offenders
 
 
+CACHE_CALLS = {"patch_cache_control", "add_never_cache_headers", "cache_control", "never_cache",
+               "cache_page", "patch_response_headers"}
+
+
+def cache_header_writes(source: str) -> list[tuple[int, str]]:
+    """Where ``source`` sets caching itself: ``response["Cache-Control"] = ...`` or Django's
+    cache decorators and helpers (line, what)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) \
+                and isinstance(node.slice, ast.Constant) and str(node.slice.value).lower() == "cache-control":
+            found.append((node.lineno, "Cache-Control"))
+        elif isinstance(node, ast.Name | ast.Attribute):
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            if name in CACHE_CALLS and not isinstance(getattr(node, "ctx", None), ast.Store):
+                found.append((node.lineno, name))
+    return found
+
+
+def test_http_caching_is_declared_only_in_http_cache():
+    """Point 4 of issue 8: views declare (@public_cached, @uncached, @private) and only render;
+    the headers are written in league/http_cache.py alone."""
+    offenders = [f"{_rel(p)}:{line} {what}" for p in _files(".") if p.name != "http_cache.py"
+                 for line, what in cache_header_writes(p.read_text(encoding="utf-8"))]
+    assert not offenders, "declare it with league.http_cache instead:\n" + "\n".join(offenders)
+
+
 def _imports(source: str) -> list[tuple[int, str]]:
     out = []
     for node in ast.walk(ast.parse(source)):
@@ -310,6 +337,17 @@ def test_the_tests_checker_fails_the_suite_on_league_code_importing_tests(tmp_pa
     _plant(tmp_path, monkeypatch, "jobs/sneaky.py", "x = 1\nfrom tests.factories import TeamFactory\n")
     with pytest.raises(AssertionError, match=r"league/jobs/sneaky.py:2 imports tests.factories"):
         test_league_code_never_imports_tests()
+
+
+def test_the_cache_checker_fails_the_suite_on_a_view_setting_its_own_header(tmp_path, monkeypatch):
+    _plant(tmp_path, monkeypatch, "views/sneaky.py",
+           "from django.views.decorators.cache import never_cache\n\n\n@never_cache\ndef v(request):\n"
+           "    response = render(request)\n    response['Cache-Control'] = 'public, max-age=60'\n"
+           "    return response\n")
+    with pytest.raises(AssertionError) as info:
+        test_http_caching_is_declared_only_in_http_cache()
+    assert "league/views/sneaky.py:4 never_cache" in str(info.value)
+    assert "league/views/sneaky.py:7 Cache-Control" in str(info.value)
 
 
 def test_the_purity_checker_reports_django_in_rules():
