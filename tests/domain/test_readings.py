@@ -37,12 +37,26 @@ def test_r12_head_to_head_is_reapplied_from_the_top_to_every_subset_still_tied()
     assert table[2].ko_wins > table[1].ko_wins
 
 
-@pytest.mark.django_db
-def test_r8_forfeit_after_rounds_were_fought_keeps_those_rounds_in_the_standings(people):
+def _first_group_match():
+    """The first match of a drawn season's generated group schedule, and the system actor."""
     season = factories.season_at("drawn")
     system = system_actor()
     services.group_schedule_generate(season=season, actor=system)
-    match = season.matches.order_by("scheduled_at", "ring").first()
+    return season.matches.order_by("scheduled_at", "ring").first(), system
+
+
+def _forfeited(match, *, winner: str, rounds: tuple[int, int]):
+    """Check the forfeited match's result; its two rows of the group table (red, blue)."""
+    match.refresh_from_db()
+    assert (match.status, match.winner_id, match.red_rounds, match.blue_rounds) == (
+        Match.Status.FORFEITED, getattr(match, f"{winner}_id"), *rounds)
+    rows = {row.entry.pk: row for row in group_standings(group=match.group).rows}
+    return rows[match.red_id], rows[match.blue_id]
+
+
+@pytest.mark.django_db
+def test_r8_forfeit_after_rounds_were_fought_keeps_those_rounds_in_the_standings(people):
+    match, system = _first_group_match()
     services.match_check_in(match=match, red_robot=services.active_robot(match.red),
                             blue_robot=services.active_robot(match.blue), red_seal="R-1",
                             blue_seal="B-1", actor=system)
@@ -50,11 +64,7 @@ def test_r8_forfeit_after_rounds_were_fought_keeps_those_rounds_in_the_standings
     services.round_record(match=match, number=1, actor=system, data=RoundInput(
         winner="red", method="ko", red_points=30, blue_points=10, blue_fouls=2))
     services.match_forfeit(match=match, corners=["red"], reason="Red cannot go on", actor=system)
-    match.refresh_from_db()
-    assert (match.status, match.winner_id, match.red_rounds, match.blue_rounds) == (
-        Match.Status.FORFEITED, match.blue_id, 1, 2)
-    rows = {row.entry.pk: row for row in group_standings(group=match.group).rows}
-    red, blue = rows[match.red_id], rows[match.blue_id]
+    red, blue = _forfeited(match, winner="blue", rounds=(1, 2))
     assert (red.points, blue.points) == (0, 3)
     assert (red.rounds_won, red.rounds_lost, blue.rounds_won, blue.rounds_lost) == (1, 2, 2, 1)
     assert (red.ko_wins, red.points_for, red.points_against) == (1, 30, 10)
@@ -63,16 +73,9 @@ def test_r8_forfeit_after_rounds_were_fought_keeps_those_rounds_in_the_standings
 
 @pytest.mark.django_db
 def test_r8_forfeit_before_any_round_counts_two_nil_with_no_round_points(people):
-    season = factories.season_at("drawn")
-    system = system_actor()
-    services.group_schedule_generate(season=season, actor=system)
-    match = season.matches.order_by("scheduled_at", "ring").first()
+    match, system = _first_group_match()
     services.match_forfeit(match=match, corners=["blue"], reason="Blue did not come", actor=system)
-    match.refresh_from_db()
-    assert (match.status, match.winner_id, match.red_rounds, match.blue_rounds) == (
-        Match.Status.FORFEITED, match.red_id, 2, 0)
-    rows = {row.entry.pk: row for row in group_standings(group=match.group).rows}
-    red, blue = rows[match.red_id], rows[match.blue_id]
+    red, blue = _forfeited(match, winner="red", rounds=(2, 0))
     assert (red.points, blue.points) == (3, 0)
     assert (red.rounds_won, red.rounds_lost, blue.rounds_won, blue.rounds_lost) == (2, 0, 0, 2)
     assert (red.points_for, red.points_against, red.ko_wins, blue.discipline) == (0, 0, 0, 0)
