@@ -111,12 +111,12 @@ def main() -> int:
              "--workers", str(args.workers), "--log-level", "warning",
              "--access-logfile", str(app_log), "--access-logformat", "%(U)s %(s)s"],
             cwd=pb.ROOT, env=env, stdout=subprocess.DEVNULL, start_new_session=True))
-        pb.wait_ready(f"http://127.0.0.1:{app_port}/healthz")
+        pb.wait_http(f"http://127.0.0.1:{app_port}/healthz", 20, what="gunicorn")
         started.append(subprocess.Popen(
             [NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
         edge = f"http://127.0.0.1:{edge_port}"
-        pb.wait_ready(f"{edge}/healthz")
+        pb.wait_http(f"{edge}/healthz", 20, what="nginx")
         page = f"/seasons/{pb.SLUG}/bracket/"
         poll = f"/seasons/{pb.SLUG}/bracket/live/"
         status, headers, _body = pb.fetch(edge + page)

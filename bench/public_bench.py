@@ -32,13 +32,13 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
+
+from serving import free_port, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -71,12 +71,6 @@ print("seeded")
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
@@ -84,18 +78,6 @@ def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, dict(exc.headers), exc.read()
-
-
-def wait_ready(url: str, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if fetch(url)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer {url} within {seconds} s")
 
 
 def server_cpu_seconds(master: int) -> float:
@@ -174,7 +156,7 @@ def main() -> int:
          "--access-logformat", "", "--backlog", "2048"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
     try:
-        wait_ready(f"{base}/healthz")
+        wait_http(f"{base}/healthz", 20, what="gunicorn")
         page = f"{base}/seasons/{SLUG}/bracket/"
         poll = f"{base}/seasons/{SLUG}/bracket/live/"
         status, headers, body = fetch(page)

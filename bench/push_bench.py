@@ -27,14 +27,14 @@ import asyncio
 import json
 import os
 import resource
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+
+from serving import free_port, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -68,12 +68,6 @@ def raise_fd_limit() -> int:
     want = hard if hard != resource.RLIM_INFINITY else 65536
     resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
     return want
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def server_pids(master: int) -> list[int]:
@@ -268,15 +262,7 @@ def main() -> int:
                                "--timeout-worker-healthcheck", "60"], env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("uvicorn did not start") from None
-                time.sleep(0.3)
+        wait_http(f"{base}/healthz", 30, what="uvicorn")
         time.sleep(1.0)
         print(f"uvicorn config.asgi, {args.workers} workers, Redis {env['REDIS_URL']}, "
               f"fd limit {limit}, {os.cpu_count()} CPUs; {args.events} events {args.gap}s apart")

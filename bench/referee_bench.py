@@ -31,7 +31,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from serving import free_port, wait_http
 
 from league.services.common import system_actor
 
@@ -284,12 +285,6 @@ def percentiles(values: list[float]) -> str:
             f"max {ordered[-1] * 1000:.1f} ms  mean {statistics.fmean(ordered) * 1000:.1f} ms")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -350,15 +345,7 @@ def main() -> int:
             session = client.cookies["sessionid"].value
             token = secrets.token_hex(16)  # a CSRF secret of 32 characters, sent as cookie and header
             cookies = f"sessionid={session}; csrftoken={token}"
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    urllib.request.urlopen(f"{base}/referee/login/", timeout=2).read()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise SystemExit("gunicorn did not start") from None
-                    time.sleep(0.2)
+            wait_http(f"{base}/referee/login/", 20, what="gunicorn")
             make_post = lambda: http_poster(base, cookies, token)  # noqa: E731
         else:
             make_post = lambda: service_poster(user)  # noqa: E731

@@ -56,6 +56,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from serving import free_port, wait_http
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = VENV_BIN / "python" if (VENV_BIN / "python").exists() else Path(sys.executable)
@@ -129,12 +131,6 @@ def install_cleanup(processes: Processes, timeout: float, cleanups: list) -> Non
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGALRM):
         signal.signal(sig, on_signal)
     signal.setitimer(signal.ITIMER_REAL, timeout)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def loopback_only(url: str) -> None:
@@ -231,20 +227,6 @@ def guard_connections(url: str, limit: int, seen: dict) -> None:
                 time.sleep(0.5)
 
     threading.Thread(target=watch, daemon=True, name="pg-guard").start()
-
-
-def wait_http(url: str, seconds: float = 30, *, want=(200,)) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status in want:
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
-        time.sleep(0.2)
 
 
 # --- configuration of the servers ---------------------------------------------------------------

@@ -43,15 +43,16 @@ def _sinks():
     return (webhooks.on_event, notify.on_event)
 
 
-def emit(kind: str, *, season, match=None, data: dict[str, Any] | None = None) -> None:
+def emit(kind: str, *, season, match=None, data: dict[str, Any] | None = None, actor) -> None:
     """Tell every sink that ``kind`` happened in ``season`` (to ``match``), with ``data``
-    (JSON-able: ids, slugs, words). Call it inside the service's transaction, after the change.
+    (JSON-able: ids, slugs, words). Call it inside the service's transaction, after the change,
+    with the service's ``actor``: the sinks write their outbox rows as that actor.
 
     A sink that fails (a bug, a clash) is rolled back to its savepoint and logged: what it owed is
     lost, the change is not."""
     for sink in _sinks():
         try:
             with transaction.atomic():
-                sink(kind, season=season, match=match, data=dict(data or {}))
+                sink(kind, season=season, match=match, data=dict(data or {}), actor=actor)
         except Exception:
             logger.exception("events: %s could not record %s", sink.__module__, kind)

@@ -194,16 +194,20 @@ def uncached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return answer
 
 
-def private(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def private(view: Callable[..., HttpResponse] | None = None, *, store: bool = True):
     """Declare a page for one signed-in visitor (the teams' site): ``Cache-Control: private,
     no-cache`` (a browser revalidates it, no shared cache keeps it), unless the view set its
-    own. The fast path leaves it alone (it is not a public declaration)."""
+    own. ``@private(store=False)`` declares a private file (an upload, evidence): ``private,
+    no-store``, kept by nobody. The fast path leaves both alone (not a public declaration)."""
+    if view is None:
+        return lambda inner: private(inner, store=store)
+    directive = {"no_cache": True} if store else {"no_store": True}
 
     @wraps(view)
     def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
         if not response.has_header("Cache-Control"):
-            patch_cache_control(response, private=True, no_cache=True)
+            patch_cache_control(response, private=True, **directive)
         return response
 
     answer.private_page = True

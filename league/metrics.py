@@ -39,6 +39,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+from .http_cache import uncached
+
 logger = logging.getLogger(__name__)
 
 PUSH_STREAMS_OPEN = Gauge("league_push_streams_open", "Event streams (Server-Sent Events) open now.",
@@ -165,13 +167,9 @@ def registry() -> _Registries:
     return _Registries(processes, extra)
 
 
+@uncached
 def metrics(request: HttpRequest) -> HttpResponse:
-    """The Prometheus text format; never cached by anyone."""
+    """The Prometheus text format; never cached by anyone (league.http_cache.uncached)."""
     if not may_scrape(request):
         raise Http404("Not found")
-    response = HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-metrics.never_cached = True
+    return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)

@@ -1,14 +1,16 @@
 """The layers, checked over the source (plain AST, no import of the code it reads):
 
-- league data is written only by league/services: the admin, the views, the exchange and the
-  imports (and the demo, the management commands, the forms, the selectors) call services and
-  never save, create, update or delete rows themselves;
+- league data is written only by league/services: everything else under league/ (the admin,
+  the views, the teams' site, the protests, the exchange and the imports, the jobs, the push, the
+  demo, the management commands, the forms, the selectors) calls services and never saves,
+  creates, updates or deletes rows itself;
 - league/rules is pure: it imports nothing of Django;
 - league code never imports tests;
 - league/ and config/ import only what production installs (requirements.txt and what it pulls
   in), never a test, lint or benchmark package of requirements-dev.txt.
 
-Each check is also run on a deliberate violation, so it is known to fail when it should.
+Each check is also run on a deliberate violation planted in a temporary league/ tree (the
+``test_the_..._fails_the_suite_...`` tests), so it is known to fail when it should.
 """
 from __future__ import annotations
 
@@ -23,10 +25,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LEAGUE = ROOT / "league"
 
-# The parts of league/ that must not write rows: everything but the services, the models and
-# the migrations. A new import package (league/imports/...) is covered by the same walk.
-NO_WRITES = ["admin", "views", "exchange", "forms", "selectors", "templatetags", "management", "urls",
-             "imports", "demo.py", "http_cache.py", "openapi.py"]
+# The parts of league/ that may write rows: the services, and the models and migrations they
+# use. Everything else under league/ is checked, so a new package (the teams' site, the jobs, the
+# push, a future import package...) is covered the day it is added. rules/ is pure Python (no
+# Django, so no rows; the next check).
+WRITERS = {"services", "models", "migrations", "rules"}
 WRITE_METHODS = {"save", "create", "update", "delete", "bulk_create", "bulk_update",
                  "get_or_create", "update_or_create", "save_base", "full_clean_and_save"}
 # Method calls of these names that are not model writes (dicts, sets, forms...).
@@ -37,6 +40,11 @@ NOT_MODEL = {"dict", "set", "ctx", "ctx_forms", "data", "extra_context", "contex
 ALLOWED = {
     # Accounts are Django's users, not league data; no league service manages them (yet).
     ("league/demo.py", "user.save"),
+    # Files, not rows: a resized photo written to a buffer, and the private storage's own
+    # save/delete of an upload (the row that names the file is written by the service).
+    ("league/uploads.py", "image.convert(...).save"),
+    ("league/uploads.py", "private_storage(...).save"),
+    ("league/uploads.py", "private_storage(...).delete"),
 }
 
 
@@ -71,6 +79,8 @@ def direct_writes(source: str) -> list[tuple[int, str]]:
         if name == "update" and (_root_name(receiver) in NOT_MODEL or isinstance(receiver, ast.Dict)
                                  or (isinstance(receiver, ast.Attribute) and receiver.attr == "__dict__")):
             continue  # dict.update / context.update
+        if name == "update" and node.args and not node.keywords:
+            continue  # QuerySet.update takes keywords only: d.update({...}) / s.update(items)
         if name == "save" and any(k.arg == "commit" for k in node.keywords):
             continue  # a ModelForm asked for its unsaved instance
         found.append((node.lineno, _describe(node.func)))
@@ -100,6 +110,12 @@ def test_imports(source: str) -> list[tuple[int, str]]:
 test_imports.__test__ = False  # a checker, not a test
 
 
+def checked_files() -> list[Path]:
+    """Every module of league/ outside WRITERS."""
+    return [p for p in sorted(LEAGUE.rglob("*.py"))
+            if p.relative_to(LEAGUE).parts[0] not in WRITERS]
+
+
 def _files(*parts: str) -> list[Path]:
     out = []
     for part in parts:
@@ -119,7 +135,7 @@ def _rel(path: Path) -> str:
 
 def test_only_services_write_league_data():
     offenders, used = [], set()
-    for path in _files(*NO_WRITES):
+    for path in checked_files():
         for line, call in direct_writes(path.read_text(encoding="utf-8")):
             key = (_rel(path), call)
             if key in ALLOWED:
@@ -146,6 +162,33 @@ def test_factory_boy_is_not_needed_at_runtime():
     offenders = [_rel(p) for p in _files(".") if any(
         n == "factory" or n.startswith("factory.") for _, n in _imports(p.read_text(encoding="utf-8")))]
     assert not offenders
+
+
+CACHE_CALLS = {"patch_cache_control", "add_never_cache_headers", "cache_control", "never_cache",
+               "cache_page", "patch_response_headers"}
+
+
+def cache_header_writes(source: str) -> list[tuple[int, str]]:
+    """Where ``source`` sets caching itself: ``response["Cache-Control"] = ...`` or Django's
+    cache decorators and helpers (line, what)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) \
+                and isinstance(node.slice, ast.Constant) and str(node.slice.value).lower() == "cache-control":
+            found.append((node.lineno, "Cache-Control"))
+        elif isinstance(node, ast.Name | ast.Attribute):
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            if name in CACHE_CALLS and not isinstance(getattr(node, "ctx", None), ast.Store):
+                found.append((node.lineno, name))
+    return found
+
+
+def test_http_caching_is_declared_only_in_http_cache():
+    """Point 4 of issue 8: views declare (@public_cached, @uncached, @private) and only render;
+    the headers are written in league/http_cache.py alone."""
+    offenders = [f"{_rel(p)}:{line} {what}" for p in _files(".") if p.name != "http_cache.py"
+                 for line, what in cache_header_writes(p.read_text(encoding="utf-8"))]
+    assert not offenders, "declare it with league.http_cache instead:\n" + "\n".join(offenders)
 
 
 def _imports(source: str) -> list[tuple[int, str]]:
@@ -255,15 +298,56 @@ def test_the_write_checker_reports_a_deliberate_violation():
                      "Match.objects.bulk_create", "team.delete"]
 
 
-def test_the_write_checker_fails_the_suite_on_a_violating_file(tmp_path, monkeypatch):
-    views = tmp_path / "league" / "views"
-    views.mkdir(parents=True)
-    (views / "sneaky.py").write_text(VIOLATING_VIEW, encoding="utf-8")
-    monkeypatch.setattr(__import__(__name__, fromlist=["x"]), "ROOT", tmp_path)
-    monkeypatch.setattr(__import__(__name__, fromlist=["x"]), "LEAGUE", tmp_path / "league")
-    monkeypatch.setattr(__import__(__name__, fromlist=["x"]), "ALLOWED", set())
-    with pytest.raises(AssertionError, match=r"league/views/sneaky.py:7 team.save\(\)"):
+def _plant(tmp_path, monkeypatch, where: str, source: str) -> None:
+    """A league/ tree in tmp_path holding one module ``where`` with ``source``; the checks run
+    over it instead of the real one."""
+    path = tmp_path / "league" / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(source, encoding="utf-8")
+    module = sys.modules[__name__]
+    monkeypatch.setattr(module, "ROOT", tmp_path)
+    monkeypatch.setattr(module, "LEAGUE", tmp_path / "league")
+    monkeypatch.setattr(module, "ALLOWED", set())
+
+
+# The old faces and the newer ones (the teams' site, protests, jobs, push), a module at the top
+# of league/, and a package that does not exist yet: the check covers each.
+@pytest.mark.parametrize("where", ["views/sneaky.py", "admin/sneaky.py", "exchange/sneaky.py",
+                                   "views/teamsite.py", "views/protests.py", "jobs/notify.py",
+                                   "push/views.py", "management/commands/sneaky.py", "demo.py",
+                                   "imports/sneaky.py"])
+def test_the_write_checker_fails_the_suite_on_a_violating_file(tmp_path, monkeypatch, where):
+    _plant(tmp_path, monkeypatch, where, VIOLATING_VIEW)
+    with pytest.raises(AssertionError, match=rf"league/{where}:7 team.save\(\)"):
         test_only_services_write_league_data()
+
+
+def test_the_write_checker_lets_the_services_write(tmp_path, monkeypatch):
+    _plant(tmp_path, monkeypatch, "services/teams.py", VIOLATING_VIEW)
+    test_only_services_write_league_data()
+
+
+def test_the_purity_checker_fails_the_suite_on_django_in_rules(tmp_path, monkeypatch):
+    _plant(tmp_path, monkeypatch, "rules/sneaky.py", "from django.db import models\n")
+    with pytest.raises(AssertionError, match=r"league/rules/sneaky.py:1 imports django.db"):
+        test_rules_are_pure_python()
+
+
+def test_the_tests_checker_fails_the_suite_on_league_code_importing_tests(tmp_path, monkeypatch):
+    _plant(tmp_path, monkeypatch, "jobs/sneaky.py", "x = 1\nfrom tests.factories import TeamFactory\n")
+    with pytest.raises(AssertionError, match=r"league/jobs/sneaky.py:2 imports tests.factories"):
+        test_league_code_never_imports_tests()
+
+
+def test_the_cache_checker_fails_the_suite_on_a_view_setting_its_own_header(tmp_path, monkeypatch):
+    _plant(tmp_path, monkeypatch, "views/sneaky.py",
+           "from django.views.decorators.cache import never_cache\n\n\n@never_cache\ndef v(request):\n"
+           "    response = render(request)\n    response['Cache-Control'] = 'public, max-age=60'\n"
+           "    return response\n")
+    with pytest.raises(AssertionError) as info:
+        test_http_caching_is_declared_only_in_http_cache()
+    assert "league/views/sneaky.py:4 never_cache" in str(info.value)
+    assert "league/views/sneaky.py:7 Cache-Control" in str(info.value)
 
 
 def test_the_purity_checker_reports_django_in_rules():

@@ -138,7 +138,7 @@ class AuditHistoryMixin:
         return super().history_view(request, object_id, extra_context)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class NoChanges:
     """Visible to whoever may view it; changed only by the services (never in the admin)."""
 
     def has_add_permission(self, request, obj=None):
@@ -151,20 +151,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyAdmin(NoChanges, admin.ModelAdmin):
+    """Visible to whoever may view it; changed only by the services (never in the admin)."""
+
+
+class ReadOnlyInline(NoChanges, admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def admin_page(model_admin, request, template: str, context: dict) -> TemplateResponse:

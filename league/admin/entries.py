@@ -129,10 +129,28 @@ class RobotFormSet(ServiceInlineFormSet):
 
 
 class ServiceInline(admin.TabularInline):
+    """Rows changed through the services, and only while ``is_open(entry)`` says so (the
+    domain's predicate: Entry.roster_open, Entry.robots_open)."""
+
+    def is_open(self, entry) -> bool:
+        return True
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.actor = request.user
         return formset
+
+    def _open(self, obj) -> bool:
+        return obj is not None and self.is_open(obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._open(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._open(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._open(obj)
 
 
 class MemberInline(ServiceInline):
@@ -150,17 +168,8 @@ class MemberInline(ServiceInline):
             return 0
         return max(0, TeamMember.MIN_ROSTER - obj.members.count()) or 1
 
-    def _roster_open(self, obj) -> bool:
-        return obj is not None and obj.roster_open()
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._roster_open(obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._roster_open(obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._roster_open(obj)
+    def is_open(self, entry) -> bool:
+        return entry.roster_open()
 
 
 class RobotInline(ServiceInline):
@@ -184,17 +193,8 @@ class RobotInline(ServiceInline):
         return format_html('<a href="{}">{}</a>', reverse("teamsite:robot_photo", args=[obj.pk]),
                            gettext("Open the photo"))
 
-    def _open(self, obj) -> bool:
-        return obj is not None and obj.robots_open()
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._open(obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._open(obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._open(obj)
+    def is_open(self, entry) -> bool:
+        return entry.robots_open()
 
 
 class FailureReportInline(ReadOnlyInline):

@@ -13,8 +13,16 @@ from ..money import money
 from .base import AuditHistoryMixin, ReadOnlyAdmin, ReadOnlyInline
 
 
+class TeamColumn:
+    """The "team" column of a row that belongs to an entry."""
+
+    @admin.display(description=_("team"), ordering="entry__team__name_en")
+    def team(self, obj):
+        return obj.entry.team
+
+
 @admin.register(FailureReport)
-class FailureReportAdmin(AuditHistoryMixin, ReadOnlyAdmin):
+class FailureReportAdmin(TeamColumn, AuditHistoryMixin, ReadOnlyAdmin):
     list_display = ["filed_at", "team", "robot", "match", "irreversible", "status", "filed_by", "decided_by",
                     "decided_at"]
     list_filter = ["status", "irreversible", "entry__season"]
@@ -24,26 +32,18 @@ class FailureReportAdmin(AuditHistoryMixin, ReadOnlyAdmin):
               "decided_by", "decided_at", "decision_note"]
     readonly_fields = fields
 
-    @admin.display(description=_("team"), ordering="entry__team__name_en")
-    def team(self, obj):
-        return obj.entry.team
-
 
 @admin.register(Replacement)
-class ReplacementAdmin(AuditHistoryMixin, ReadOnlyAdmin):
+class ReplacementAdmin(TeamColumn, AuditHistoryMixin, ReadOnlyAdmin):
     list_display = ["recorded_at", "team", "old_robot", "new_robot", "failure_report", "recorded_by"]
     list_filter = ["entry__season"]
     list_select_related = ["entry__team", "old_robot", "new_robot", "failure_report__robot", "recorded_by"]
     fields = ["entry", "old_robot", "new_robot", "failure_report", "recorded_by", "recorded_at"]
     readonly_fields = fields
 
-    @admin.display(description=_("team"), ordering="entry__team__name_en")
-    def team(self, obj):
-        return obj.entry.team
-
 
 @admin.register(Robot)
-class RobotAdmin(AuditHistoryMixin, ReadOnlyAdmin):
+class RobotAdmin(TeamColumn, AuditHistoryMixin, ReadOnlyAdmin):
     list_display = ["serial", "name", "model", "role", "status", "team", "season"]
     list_filter = ["season", "role", "status"]
     search_fields = ["serial", "name", "entry__team__name_en"]
@@ -51,22 +51,14 @@ class RobotAdmin(AuditHistoryMixin, ReadOnlyAdmin):
     fields = ["season", "entry", "role", "model", "serial", "name", "status"]
     readonly_fields = fields
 
-    @admin.display(description=_("team"), ordering="entry__team__name_en")
-    def team(self, obj):
-        return obj.entry.team
-
 
 @admin.register(Placing)
-class PlacingAdmin(ReadOnlyAdmin):
+class PlacingAdmin(TeamColumn, ReadOnlyAdmin):
     list_display = ["season", "place", "team", "reward_description", "reward"]
     list_filter = ["season", "place"]
     list_select_related = ["entry__team", "season"]
     fields = ["season", "entry", "place", "reward_description", "reward"]
     readonly_fields = fields
-
-    @admin.display(description=_("team"), ordering="entry__team__name_en")
-    def team(self, obj):
-        return obj.entry.team
 
     @admin.display(description=_("value"), ordering="reward_value")
     def reward(self, obj):
@@ -83,7 +75,7 @@ class ProtestEvidenceInline(ReadOnlyInline):
 
 
 @admin.register(Protest)
-class ProtestAdmin(AuditHistoryMixin, ReadOnlyAdmin):
+class ProtestAdmin(TeamColumn, AuditHistoryMixin, ReadOnlyAdmin):
     """Protests and their rulings (R18): ruled by a head referee on the referee pages, shown here."""
 
     list_display = ["filed_at", "match", "team", "status", "filed_by", "ruled_by", "ruled_at"]
@@ -95,7 +87,3 @@ class ProtestAdmin(AuditHistoryMixin, ReadOnlyAdmin):
               "ruled_at", "ruling_reason"]
     readonly_fields = fields
     inlines = [ProtestEvidenceInline]
-
-    @admin.display(description=_("team"), ordering="entry__team__name_en")
-    def team(self, obj):
-        return obj.entry.team

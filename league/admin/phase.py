@@ -162,12 +162,16 @@ class SeedPots(PhaseAction):
         return _("The pots are seeded.")
 
 
-class RunDraw(PhaseAction):
+class SeededAction(PhaseAction):
+    """A step that draws lots from a seed: a fresh random one offered, the organizer's kept."""
+
     def form(self, season, data=None):
         if data is None:
             return SeedForm({"seed": secrets.randbelow(2**31)})
         return SeedForm(data)
 
+
+class RunDraw(SeededAction):
     def preview(self, season, form, actor):
         seed = form.cleaned_data["seed"]
         drawn = services.draw_run(season=season, seed=seed, actor=actor)
@@ -289,12 +293,7 @@ class AssignReferees(PhaseAction):
         return reverse("admin:league_match_changelist") + f"?season__id__exact={season.pk}"
 
 
-class StartKnockout(PhaseAction):
-    def form(self, season, data=None):
-        if data is None:
-            return SeedForm({"seed": secrets.randbelow(2**31)})
-        return SeedForm(data)
-
+class StartKnockout(SeededAction):
     def preview(self, season, form, actor):
         seed = form.cleaned_data["seed"]
         services.knockout_start(season=season, seed=seed, actor=actor)
@@ -410,7 +409,7 @@ def season_warnings(season: Season, *, phase_before: str) -> list[dict]:
     from ..services.preconditions import no_robot_left
 
     found = []
-    entries = list(season.entries.exclude(status__in=[Entry.Status.WITHDRAWN, Entry.Status.AUDITION_REJECTED])
+    entries = list(season.entries.exclude(status__in=Entry.OUT)
                    .select_related("team").annotate(member_count=Count("members", distinct=True))
                    .prefetch_related("robots").order_by("team__name_en"))
     if phase_before in (Phase.REGISTRATION, Phase.AUDITIONS) and len(entries) < FIELD_SIZE:

@@ -10,6 +10,7 @@ import secrets
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import exchange
 from ..exchange.reading import MAX_JSON_BYTES, load_json
 from ..models import Season
+from ..services.common import system_actor
 from .base import admin_page, dry_run, require_organizer
 
 SESSION_KEY = "league-season-file"
@@ -76,7 +78,9 @@ def import_view(model_admin, request):
             messages.error(request, gettext("This preview has expired: upload the file again."))
             return HttpResponseRedirect(request.path)
         try:
-            season = exchange.import_season(stored["data"], source=stored.get("name", ""))
+            with transaction.atomic():  # the system actor too is kept only with the season
+                season = exchange.import_season(stored["data"], source=stored.get("name", ""),
+                                                actor=system_actor())
         except exchange.ImportRefused as exc:
             refusal = exc
         else:
@@ -90,7 +94,8 @@ def import_view(model_admin, request):
             upload = form.cleaned_data["file"]
             try:
                 data = read(upload, form.cleaned_data["slug"])
-                preview = dry_run(lambda: summary(exchange.import_season(data, source=upload.name)))
+                preview = dry_run(lambda: summary(exchange.import_season(
+                    data, source=upload.name, actor=system_actor())))
             except exchange.ImportRefused as exc:
                 refusal = exc
             else:

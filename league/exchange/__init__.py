@@ -4,10 +4,11 @@ Public API (docs/season-format.md; the admin pages and the management commands u
 
     export_season(season) -> str             a whole season as canonical JSON text (write it UTF-8)
     season_document(season) -> dict          the same as a dict
-    import_season(data, *, actor=None, dry_run=False, source="") -> Season
+    import_season(data, *, actor, dry_run=False, source="") -> Season
                                              bytes/str (parsed with limits) or a dict; replayed
                                              through the services in one transaction as actor
-                                             (default: the system actor); dry_run rolls back
+                                             (required: system_actor() for the league's own
+                                             hand); dry_run rolls back
     ImportRefused                            the one refusal: .path (place in the file), .rule
                                              (rule id or None), .message, .text; a RuleViolation
     applications.read_table / parse / preview / run    CSV/XLSX applications (one row per team)

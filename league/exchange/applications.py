@@ -135,7 +135,7 @@ def parse_row(line: int, cells: dict[str, str]) -> ImportRow:
                 "m": part, "roles": ", ".join(TeamMember.Role.values)})
             continue
         row.members.append((name.strip(), role))
-    if not TeamMember.MIN_ROSTER <= len(row.members) <= TeamMember.MAX_ROSTER:
+    if not TeamMember.roster_size_ok(len(row.members)):
         row.warnings.append(_("R2: %(n)d members; a team needs %(lo)d-%(hi)d to qualify.") % {
             "n": len(row.members), "lo": TeamMember.MIN_ROSTER, "hi": TeamMember.MAX_ROSTER})
     for role in ROBOT_ROLES:

@@ -40,7 +40,7 @@ from ..rules.schedule import schedule_violations
 from ..selectors import group_standings
 from ..services import imports as import_services
 from ..services.common import dry_run as rolled_back  # the one dry run (import_season's dry_run= names it)
-from ..services.common import system_actor
+from ..services.common import require_actor, system_actor
 from ..services.matches import RoundInput
 from ..zh import to_hant
 from .errors import ImportRefused
@@ -85,21 +85,23 @@ def at(path: str, rule: str | None = None) -> Iterator[None]:
         raise ImportRefused(path, text, found.group(1) if found else rule) from exc
 
 
-def import_season(data: bytes | str | dict, *, actor=None, dry_run: bool = False,
+def import_season(data: bytes | str | dict, *, actor, dry_run: bool = False,
                   source: str = "") -> Season:
     """Read a season file (bytes or text: parsed with the limits of ``reading``; a dict: already
     parsed), check its shape, then replay it through the services in one transaction as
-    ``actor`` (default: the system actor). Raises ImportRefused with the place in the file and
-    the rule; nothing is saved then. With ``dry_run`` everything is checked and rolled back: the
-    returned season is no longer in the database."""
+    ``actor`` (required, like every service's: the admin and the command pass
+    ``system_actor()``, the league's own hand, which the audit trail names). Raises
+    ImportRefused with the place in the file and the rule; nothing is saved then. With
+    ``dry_run`` everything is checked and rolled back: the returned season is no longer in the
+    database."""
+    require_actor(actor)
     if isinstance(data, (bytes, str)):
         data = load_json(data)
     check_structure(data)
 
     def work() -> Season:
-        with transaction.atomic():  # the system actor too is created only if the import holds
-            return Replay(normalized(data), actor=actor if actor is not None else system_actor(),
-                          source=source).run()
+        with transaction.atomic():
+            return Replay(normalized(data), actor=actor, source=source).run()
 
     return rolled_back(work) if dry_run else work()
 

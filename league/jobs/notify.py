@@ -18,13 +18,14 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from .. import events
 from ..models import Entry, Match, Notification, Protest, Season, Team, TeamManager
+from ..services.outbox import notification_queue
 
 TRADITIONAL = {"TW", "HK", "MO"}
 
@@ -167,8 +168,9 @@ def render(message: Message, *, season: Season, language: str) -> tuple[str, str
     return subject[:200], body
 
 
-def on_event(kind: str, *, season, match=None, data: dict) -> None:
-    """Write the e-mails one event owes (inside the service's transaction); send after commit."""
+def on_event(kind: str, *, season, match=None, data: dict, actor) -> None:
+    """Write the e-mails one event owes (inside the service's transaction, as its actor:
+    services.outbox); send them after the commit."""
     if isinstance(season, int):
         season = Season.objects.get(pk=season)
     wanted = messages_for(kind, season=season, match=match, data=data)
@@ -187,14 +189,11 @@ def on_event(kind: str, *, season, match=None, data: dict) -> None:
         for email in emails:
             if email in seen:
                 continue
-            try:
-                with transaction.atomic():  # a copy written meanwhile: that one is sent
-                    made.append(Notification.objects.create(
-                        kind=message.template, season=season, recipient=email,
-                        language=language, subject=subject, body_text=body,
-                        dedupe_key=message.once[:120]).pk)
-            except IntegrityError:
-                continue
+            note = notification_queue(season=season, kind=message.template, recipient=email,
+                                      language=language, subject=subject, body=body,
+                                      once=message.once, actor=actor)
+            if note is not None:  # else a copy written meanwhile: that one is sent
+                made.append(note.pk)
     if made:
         transaction.on_commit(lambda: _send_all(made), robust=True)
 

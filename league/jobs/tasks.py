@@ -17,6 +17,8 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from ..models import Notification, WebhookDelivery
+from ..services.common import system_actor
+from ..services.outbox import notification_record
 from . import webhooks
 
 logger = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ def notification_send(pk: int) -> int | None:
             pk=pk, status=Notification.Status.PENDING).first()
         if note is None:
             return None
-        note.attempts += 1
+        error = ""
         try:
             message = EmailMultiAlternatives(note.subject, note.body_text,
                                              settings.DEFAULT_FROM_EMAIL, [note.recipient],
@@ -52,19 +54,8 @@ def notification_send(pk: int) -> int | None:
                 message.attach_alternative(note.body_html, "text/html")
             message.send()
         except Exception as exc:  # SMTP down, refused, a bad backend: recorded, retried
-            note.last_error = (f"{type(exc).__name__}: {exc}")[:300]
-            if note.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-                note.status = Notification.Status.FAILED
-                logger.warning("notify: gave up on %s to %s: %s", note.kind, note.recipient,
-                               note.last_error)
-                wait = None
-            else:
-                wait = min(30 * 2 ** (note.attempts - 1), 3600)
-        else:
-            note.status = Notification.Status.SENT
-            note.sent_at = timezone.now()
-            wait = None
-        note.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+            error = f"{type(exc).__name__}: {exc}"
+        wait = notification_record(note=note, error=error, actor=system_actor())
     return wait
 
 
@@ -77,7 +68,6 @@ def send_notification(self, pk: int) -> None:
 
 def housekeeping_run() -> dict[str, int]:
     """Hand out again what lost its task, and forget old referee post answers."""
-    from ..services.common import system_actor
     from ..services.idempotency import idempotent_posts_prune
 
     now = timezone.now()

@@ -14,12 +14,10 @@ Every request is signed: ``X-League-Signature: t=<unix time>,v1=<hex HMAC-SHA256
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import http.client
 import ipaddress
-import json
 import logging
 import socket
 import ssl
@@ -27,13 +25,14 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Max
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from ..metrics import WEBHOOK_FAILURES
 from ..models import Match, Season, WebhookDelivery, WebhookEndpoint
 from ..models.jobs import WebhookEvent
+from ..services.common import system_actor
+from ..services.outbox import webhook_backoff, webhook_delivery_append, webhook_delivery_record
 
 logger = logging.getLogger(__name__)
 
@@ -76,9 +75,9 @@ def stream_of(match: Match | None) -> str:
     return f"match-{match.pk}" if match is not None else SEASON_STREAM
 
 
-def on_event(kind: str, *, season, match=None, data: dict) -> None:
-    """Write the deliveries of one event (inside the service's transaction) and have their
-    streams drained once it commits."""
+def on_event(kind: str, *, season, match=None, data: dict, actor) -> None:
+    """Write the deliveries of one event (inside the service's transaction, as its actor:
+    services.outbox) and have their streams drained once it commits."""
     if kind not in WebhookEvent.values:
         return
     season_id = season.pk if isinstance(season, Season) else season
@@ -92,32 +91,11 @@ def on_event(kind: str, *, season, match=None, data: dict) -> None:
     occurred = timezone.now().isoformat()
     snapshot = _match_snapshot(match) if match is not None else None
     for endpoint in endpoints:
-        _append(endpoint, kind=kind, match=match, stream=stream,
-                payload={"event": kind, "season": slug, "stream": stream, "occurred_at": occurred,
-                         "match": snapshot, "data": data})
+        webhook_delivery_append(
+            endpoint=endpoint, kind=kind, match=match, stream=stream, actor=actor,
+            payload={"event": kind, "season": slug, "stream": stream, "occurred_at": occurred,
+                     "match": snapshot, "data": data})
         _drain_on_commit(endpoint.pk, stream)
-
-
-def _append(endpoint: WebhookEndpoint, *, kind: str, match, stream: str, payload: dict,
-            tries: int = 5) -> WebhookDelivery:
-    """The next delivery of the endpoint's stream. The services' locks (the match, the season)
-    keep two writers of one stream apart; should two still meet, the unique sequence makes the
-    second take the next number."""
-    for attempt in range(tries):
-        last = (WebhookDelivery.objects.filter(endpoint=endpoint, stream=stream)
-                .aggregate(n=Max("sequence"))["n"]) or 0
-        delivery = WebhookDelivery(endpoint=endpoint, event=kind, match=match, stream=stream,
-                                   sequence=last + 1, body="")
-        delivery.body = json.dumps({**payload, "id": str(delivery.pk), "sequence": last + 1},
-                                   sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        try:
-            with transaction.atomic():
-                delivery.save(force_insert=True)
-            return delivery
-        except IntegrityError:
-            if attempt == tries - 1:
-                raise
-    raise AssertionError("unreachable")
 
 
 def _drain_on_commit(endpoint_id: int, stream: str) -> None:
@@ -230,9 +208,7 @@ def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
         conn.close()
 
 
-def backoff(attempts: int) -> int:
-    """Seconds before attempt ``attempts + 1``: the base, doubling, at most an hour."""
-    return min(settings.WEBHOOK_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), 3600)
+backoff = webhook_backoff  # the wait before each retry (services.outbox)
 
 
 # --- draining one stream ----------------------------------------------------------------------
@@ -256,10 +232,8 @@ def send_head(endpoint_id: int, stream: str, *, due_only: bool = True) -> int | 
         delivery = _head(endpoint_id, stream)
         if delivery is None or not delivery.endpoint.active:
             return None
-        now = timezone.now()
-        if due_only and delivery.next_attempt_at and delivery.next_attempt_at > now:
+        if due_only and delivery.next_attempt_at and delivery.next_attempt_at > timezone.now():
             return None  # waiting for its retry: the retry task sends it, in order
-        delivery.attempts += 1
         error, code = "", None
         try:
             code = post(delivery.endpoint, delivery)
@@ -269,26 +243,8 @@ def send_head(endpoint_id: int, stream: str, *, due_only: bool = True) -> int | 
             error = f"refused: {exc}"
         except (OSError, http.client.HTTPException) as exc:
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        delivery.response_code = code
-        delivery.last_error = error[:300]
-        if not error:
-            delivery.status = WebhookDelivery.Status.DELIVERED
-            delivery.delivered_at = now
-            delivery.next_attempt_at = None
-            wait = 0
-        else:
-            count_failure()
-            if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
-                delivery.status = WebhookDelivery.Status.DEAD
-                delivery.next_attempt_at = None
-                logger.warning("webhooks: delivery %s to %s is a dead letter after %d attempts: %s",
-                               delivery.pk, delivery.endpoint.url, delivery.attempts, error)
-                wait = 0
-            else:
-                wait = backoff(delivery.attempts)
-                delivery.next_attempt_at = now + dt.timedelta(seconds=wait)
-        delivery.save(update_fields=["attempts", "response_code", "last_error", "status",
-                                     "delivered_at", "next_attempt_at"])
+        wait = webhook_delivery_record(delivery=delivery, code=code, error=error,
+                                       actor=system_actor(), count_failure=count_failure)
     return wait
 
 

@@ -199,6 +199,14 @@ class Match(models.Model):
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.Status(self.status)]
 
+    def sends_to(self) -> list[tuple[int, str, int]]:
+        """(match id, corner, entry id) of each slot this decided match fills (R14): its
+        winner's, and from a semifinal its loser's."""
+        return [(target_id, corner, entry_id) for target_id, corner, entry_id in (
+            (self.winner_to_id, self.winner_to_corner, self.winner_id),
+            (self.loser_to_id, self.loser_to_corner, self.loser_id))
+            if target_id is not None and entry_id is not None]
+
     # The one move backwards: taking back the deciding round before sign-off (services/undo.py)
     # reopens the finished match.
     REOPENINGS = {Status.FINISHED: {Status.LIVE}}

@@ -75,6 +75,8 @@ class Entry(models.Model):
         Status.QUALIFIED: {Status.WITHDRAWN},
         Status.WITHDRAWN: set(),
     }
+    # Out of the running: no robots, no roster page, not counted among the applicants.
+    OUT = (Status.AUDITION_REJECTED, Status.WITHDRAWN)
 
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="entries",
                                verbose_name=_("season"))
@@ -126,14 +128,21 @@ class Entry(models.Model):
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.Status(self.status)]
 
+    def in_running(self) -> bool:
+        """Neither rejected at the audition nor withdrawn."""
+        return self.status not in self.OUT
+
+    def may_withdraw(self) -> bool:
+        """R1: withdrawal until the draw runs, from a status that can move to it."""
+        return self.can_move_to(Entry.Status.WITHDRAWN) and not self.season.draw_has_run()
+
     def roster_open(self) -> bool:
         """The roster changes until auditions close; then it is locked for the main event (R2)."""
         return not self.season.is_past(Season.Phase.AUDITIONS)
 
     def robots_open(self) -> bool:
         """Robots are registered (or removed) before the draw, by a team still in the running (R3)."""
-        return not self.season.draw_has_run() and self.status not in (
-            Entry.Status.AUDITION_REJECTED, Entry.Status.WITHDRAWN)
+        return not self.season.draw_has_run() and self.in_running()
 
 
 class MemberRole(models.TextChoices):
@@ -167,6 +176,11 @@ class TeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
+
+    @classmethod
+    def roster_size_ok(cls, size: int) -> bool:
+        """R2: a team has 3-10 members."""
+        return cls.MIN_ROSTER <= size <= cls.MAX_ROSTER
 
 
 class RobotRole(models.TextChoices):

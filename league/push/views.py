@@ -64,8 +64,7 @@ def _stream(request: HttpRequest, season_id: int) -> HttpResponse:
     response = events(request, channels=[channel_for(season_id)])
     if response.streaming:  # counted in league_push_streams_open while it is open
         response.streaming_content = counted_stream(response.streaming_content)
-    # A stream is nobody's page: no frame limits needed, but never cached by a proxy.
-    response["Cache-Control"] = "no-cache, no-store"
+    # A stream is nobody's page: no frame limits needed, and never cached (@uncached).
     if response.streaming and response.is_async:
         response.streaming_content = _with_retry(response.streaming_content)
     return response

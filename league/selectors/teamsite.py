@@ -41,7 +41,7 @@ class MyEntry:
 
     @property
     def active(self) -> bool:
-        return self.entry.status not in (Entry.Status.AUDITION_REJECTED, Entry.Status.WITHDRAWN)
+        return self.entry.in_running()
 
     @property
     def roster_editable(self) -> bool:
@@ -54,7 +54,7 @@ class MyEntry:
     @property
     def can_withdraw(self) -> bool:
         """R1 (docs/rules.md): withdrawal until the draw runs."""
-        return self.entry.can_move_to(Entry.Status.WITHDRAWN) and not self.season.draw_has_run()
+        return self.entry.may_withdraw()
 
     @property
     def missing_roles(self) -> list[str]:

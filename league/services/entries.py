@@ -53,7 +53,7 @@ def entry_apply(*, season: Season, team: Team, actor) -> Entry:
         entry = Entry(season=season, team=team)
         save_checked(entry)
         audit(actor=actor, action="entry_applied", obj=entry, to_state=entry.status)
-        events.emit(events.ENTRY_APPLIED, season=season, data={"entry": entry.pk})
+        events.emit(events.ENTRY_APPLIED, actor=actor, season=season, data={"entry": entry.pk})
         bump(season)
         return entry
 
@@ -68,7 +68,7 @@ def entry_audition(*, entry: Entry, passed: bool, reason: str = "", actor) -> En
             raise RuleViolation(None, _("Give the reason for rejecting %(team)s.") % {"team": entry.team})
         status = Entry.Status.AUDITION_PASSED if passed else Entry.Status.AUDITION_REJECTED
         entry = _move(entry, status, actor=actor, reason=reason, rule=None)
-        events.emit(events.ENTRY_AUDITIONED, season=entry.season, data={"entry": entry.pk})
+        events.emit(events.ENTRY_AUDITIONED, actor=actor, season=entry.season, data={"entry": entry.pk})
         return entry
 
 
@@ -89,7 +89,7 @@ def entry_qualify(*, entry: Entry, actor) -> Entry:
                                         "already qualified.") % {"n": FIELD_SIZE})
         _check_roster_size(entry)
         entry = _move(entry, Entry.Status.QUALIFIED, actor=actor, reason="", rule="R1")
-        events.emit(events.ENTRY_QUALIFIED, season=season, data={"entry": entry.pk})
+        events.emit(events.ENTRY_QUALIFIED, actor=actor, season=season, data={"entry": entry.pk})
         return entry
 
 
@@ -159,7 +159,7 @@ def robot_register(*, entry: Entry, role: str, serial: str, name: str,
         entry = _lock_entry(entry)
         if season.draw_has_run():
             raise RuleViolation("R3", _("Robots are registered before the draw."))
-        if entry.status in (Entry.Status.AUDITION_REJECTED, Entry.Status.WITHDRAWN):
+        if not entry.in_running():
             raise RuleViolation("R3", _("%(team)s is %(status)s and registers no robots.") % {
                 "team": entry.team, "status": entry.get_status_display()})
         if role not in Robot.Role.values:

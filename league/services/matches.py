@@ -145,7 +145,7 @@ def match_start(*, match: Match, expected_version: int | None = None, actor) -> 
         match.save(update_fields=["status", "started_at"])
         audit(actor=actor, action="match_started", obj=match, from_state=Match.Status.CHECKED_IN,
               to_state=match.status)
-        events.emit(events.MATCH_STARTED, season=match.season, match=match, data={})
+        events.emit(events.MATCH_STARTED, actor=actor, season=match.season, match=match, data={})
         bump(match.season_id)
         return match
 
@@ -203,7 +203,7 @@ def round_record(*, match: Match, number: int, data: RoundInput,
         fields = ["red_rounds", "blue_rounds"]
         audit(actor=actor, action="round_recorded", obj=match, to_state=f"R{number}",
               data={"round": number, **data.__dict__})
-        events.emit(events.ROUND_RECORDED, season=match.season, match=match,
+        events.emit(events.ROUND_RECORDED, actor=actor, season=match.season, match=match,
                     data={"round": number, **data.__dict__})
         if getattr(match, f"{data.winner}_rounds") >= match.season.rounds_to_win:
             _finish(match, winner_corner=data.winner, method=rnd.method, actor=actor)
@@ -229,7 +229,7 @@ def _finish(match: Match, *, winner_corner: str | None, method: str, actor, note
     audit(actor=actor, action="match_finished", obj=match, from_state=before, to_state=status,
           reason=note, data={"winner": match.winner.team.slug if match.winner else None,
                              "method": method})
-    events.emit(events.MATCH_FINISHED, season=match.season, match=match, data={
+    events.emit(events.MATCH_FINISHED, actor=actor, season=match.season, match=match, data={
         "winner": match.winner.team.slug if match.winner else None, "method": method,
         "note": note})
     bracket_advance(match=match, actor=actor)
@@ -327,10 +327,7 @@ def bracket_advance(*, match: Match, actor) -> None:
     """Send the winner (and from a semifinal the loser) to the slots this match feeds (R14).
     Called inside the service that finished or corrected ``match``, in its transaction."""
     moved = []
-    for target_id, corner, entry_id in ((match.winner_to_id, match.winner_to_corner, match.winner_id),
-                                        (match.loser_to_id, match.loser_to_corner, match.loser_id)):
-        if target_id is None or entry_id is None:
-            continue
+    for target_id, corner, entry_id in match.sends_to():
         target = Match.objects.select_for_update().get(pk=target_id)
         if getattr(target, f"{corner}_id") == entry_id:
             continue
@@ -343,7 +340,7 @@ def bracket_advance(*, match: Match, actor) -> None:
               to_state=f"{corner}:{entry_id}", data={"from": match.slot})
         moved.append({"slot": target.slot, "corner": corner, "entry": entry_id})
     if moved:
-        events.emit(events.BRACKET_CHANGED, season=match.season,
+        events.emit(events.BRACKET_CHANGED, actor=actor, season=match.season,
                     data={"reason": "advanced", "from": match.slot, "filled": moved})
 
 
@@ -388,7 +385,7 @@ def match_result_correct(*, match: Match, rounds: list[RoundInput], reason: str,
         match.save(update_fields=["red_rounds", "blue_rounds", "winner", "method"])
         audit(actor=actor, action="result_corrected", obj=match, reason=reason,
               from_state=str(old["winner"]), to_state=str(new_winner), data={"before": old})
-        events.emit(events.MATCH_CORRECTED, season=match.season, match=match, data={
+        events.emit(events.MATCH_CORRECTED, actor=actor, season=match.season, match=match, data={
             "reason": reason, "winner_changed": new_winner != old["winner"]})
         bracket_advance(match=match, actor=actor)
         bump(match.season_id)

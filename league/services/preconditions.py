@@ -45,7 +45,7 @@ def refuse_if(blockers: list[Blocker]) -> None:
 
 def roster_blocker(entry: Entry, size: int) -> Blocker | None:
     """R2: a team has 3-10 members."""
-    if TeamMember.MIN_ROSTER <= size <= TeamMember.MAX_ROSTER:
+    if TeamMember.roster_size_ok(size):
         return None
     return Blocker("R2", _("A team has %(lo)d-%(hi)d members; %(team)s has %(n)d.") % {
         "lo": TeamMember.MIN_ROSTER, "hi": TeamMember.MAX_ROSTER, "team": entry.team, "n": size},

@@ -202,7 +202,7 @@ def protest_rule(*, protest: Protest, uphold: bool, reason: str,
         audit(actor=actor, action="protest_ruled", obj=protest, season=match.season,
               from_state=Protest.Status.FILED, to_state=protest.status, reason=reason,
               data={"match": match.slot, "team": protest.entry.team.slug})
-        events.emit(events.PROTEST_RULED, season=match.season, match=match,
+        events.emit(events.PROTEST_RULED, actor=actor, season=match.season, match=match,
                     data={"protest": protest.pk})
         bump(match.season_id, match=match)
         return protest

@@ -81,20 +81,26 @@ def _call(season: Season, match: Match, matches: list[Match], actor) -> Match:
     match.called_at = timezone.now()
     match.save(update_fields=["called_at"])
     audit(actor=actor, action="match_called", obj=match, season=season, to_state=match.ring)
-    events.emit(events.MATCH_CALLED, season=season, match=match, data={"ring": match.ring})
+    events.emit(events.MATCH_CALLED, actor=actor, season=season, match=match, data={"ring": match.ring})
     bump(season)
     return match
+
+
+def _locked_match(match: Match, doing: str) -> tuple[Season, list[Match], Match]:
+    """The season locked in a running phase, its matches, and ``match`` among them."""
+    season = _locked(match.season, doing)
+    matches = _season_matches(season)
+    current = next((m for m in matches if m.pk == match.pk), None)
+    if current is None:
+        raise RuleViolation(None, _("This match is not in the season."))
+    return season, matches, current
 
 
 def match_call(*, match: Match, actor) -> Match:
     """Call ``match`` to its ring (organizer or head referee): it becomes the ring's "now"."""
     _require_caller(actor)
     with transaction.atomic():
-        season = _locked(match.season, _("Calling a match"))
-        matches = _season_matches(season)
-        current = next((m for m in matches if m.pk == match.pk), None)
-        if current is None:
-            raise RuleViolation(None, _("This match is not in the season."))
+        season, matches, current = _locked_match(match, _("Calling a match"))
         return _call(season, current, matches, actor)
 
 
@@ -242,7 +248,7 @@ def ring_delay(*, season: Season, ring: str, minutes: int, from_match: Match | N
         change = audit(actor=actor, action="ring_delayed", obj=movable[0], season=season,
                        reason=reason, to_state=f"+{minutes} min",
                        data={"ring": ring, "minutes": minutes, "slots": [m.slot for m in movable]})
-        events.emit(events.SCHEDULE_CHANGED, season=season, data={
+        events.emit(events.SCHEDULE_CHANGED, actor=actor, season=season, data={
             "reason": "delay", "ring": ring, "minutes": minutes, "why": reason,
             "slots": [m.slot for m in movable], "matches": [m.pk for m in movable],
             "change": change.pk})
@@ -262,11 +268,7 @@ def match_move(*, match: Match, to: dt.datetime, ring: str | None = None, reason
     if to > now + MAX_MOVE_AHEAD:
         raise RuleViolation(None, _("A match is moved at most a year ahead."))
     with transaction.atomic():
-        season = _locked(match.season, _("Moving a match"))
-        matches = _season_matches(season)
-        current = next((m for m in matches if m.pk == match.pk), None)
-        if current is None:
-            raise RuleViolation(None, _("This match is not in the season."))
+        season, matches, current = _locked_match(match, _("Moving a match"))
         _require_movable(current)
         ring = ring or current.ring
         if ring not in season.ring_list:
@@ -277,7 +279,7 @@ def match_move(*, match: Match, to: dt.datetime, ring: str | None = None, reason
         current.save(update_fields=["scheduled_at", "delay_minutes", "ring"])
         change = audit(actor=actor, action="match_moved", obj=current, season=season,
                        reason=reason, from_state=before, to_state=f"{ring} {_local(season, to)}")
-        events.emit(events.SCHEDULE_CHANGED, season=season, data={
+        events.emit(events.SCHEDULE_CHANGED, actor=actor, season=season, data={
             "reason": "move", "ring": ring, "why": reason, "slots": [current.slot],
             "matches": [current.pk], "change": change.pk})
         bump(season)

@@ -292,7 +292,7 @@ def group_schedule_generate(*, season: Season, actor) -> list[Match]:
         Match.objects.bulk_create(matches)
         _advance_phase(season, Season.Phase.GROUP_STAGE, actor=actor,
                        data={"matches": len(matches)})
-        events.emit(events.SCHEDULE_CHANGED, season=season, data={
+        events.emit(events.SCHEDULE_CHANGED, actor=actor, season=season, data={
             "reason": "published", "matches": None, "slots": [m.slot for m in matches]})
         return list(season.matches.order_by("scheduled_at", "ring"))
 
@@ -390,9 +390,9 @@ def knockout_start(*, season: Season, seed: int | None = None, actor) -> list[Ma
         season.knockout_seed = seed
         season.save(update_fields=["knockout_seed"])
         _advance_phase(season, Season.Phase.KNOCKOUT, actor=actor, data={"seed": seed})
-        events.emit(events.BRACKET_CHANGED, season=season,
+        events.emit(events.BRACKET_CHANGED, actor=actor, season=season,
                     data={"reason": "drawn", "slots": [m.slot for m in matches]})
-        events.emit(events.SCHEDULE_CHANGED, season=season, data={
+        events.emit(events.SCHEDULE_CHANGED, actor=actor, season=season, data={
             "reason": "knockout", "matches": [m.pk for m in matches],
             "slots": [m.slot for m in matches]})
         return matches

@@ -107,7 +107,7 @@ def roster_set(*, entry: Entry, members: Sequence[tuple[str, str]], actor) -> li
     the roster locks when auditions close. Unchanged members keep their rows."""
     require_team_hand(actor, entry.team_id)
     wanted = [(name.strip(), role) for name, role in members if name.strip()]
-    if not TeamMember.MIN_ROSTER <= len(wanted) <= TeamMember.MAX_ROSTER:
+    if not TeamMember.roster_size_ok(len(wanted)):
         raise RuleViolation("R2", _("A team has %(lo)d-%(hi)d members; this roster has %(n)d.") % {
             "lo": TeamMember.MIN_ROSTER, "hi": TeamMember.MAX_ROSTER, "n": len(wanted)})
     names = [name.casefold() for name, _role in wanted]

@@ -79,7 +79,7 @@ def _undo_round(match: Match, rnd: Round, *, actor, reason: str) -> str:
     match.save(update_fields=fields)
     audit(actor=actor, action="entry_undone", obj=match, from_state=before, to_state=match.status,
           reason=reason, data={"round": data})
-    events.emit(events.MATCH_CORRECTED, season=match.season, match=match,
+    events.emit(events.MATCH_CORRECTED, actor=actor, season=match.season, match=match,
                 data={"reason": reason, "undone_round": data["number"]})
     return _("Round %(n)d is undone: record it again.") % {"n": data["number"]}
 
@@ -87,10 +87,7 @@ def _undo_round(match: Match, rnd: Round, *, actor, reason: str) -> str:
 def _revert_bracket(match: Match, *, actor, reason: str) -> None:
     """R14: take the winner (and loser) back out of the slots this match fed, if not started."""
     emptied = []
-    for target_id, corner, entry_id in ((match.winner_to_id, match.winner_to_corner, match.winner_id),
-                                        (match.loser_to_id, match.loser_to_corner, match.loser_id)):
-        if target_id is None or entry_id is None:
-            continue
+    for target_id, corner, entry_id in match.sends_to():
         target = Match.objects.select_for_update().get(pk=target_id)
         if getattr(target, f"{corner}_id") != entry_id:
             continue
@@ -103,7 +100,7 @@ def _revert_bracket(match: Match, *, actor, reason: str) -> None:
               from_state=f"{corner}:{entry_id}", reason=reason, data={"from": match.slot})
         emptied.append({"slot": target.slot, "corner": corner, "entry": None})
     if emptied:
-        events.emit(events.BRACKET_CHANGED, season=match.season,
+        events.emit(events.BRACKET_CHANGED, actor=actor, season=match.season,
                     data={"reason": "reverted", "from": match.slot, "filled": emptied})
 
 

@@ -21,6 +21,6 @@ urlpatterns = [
     path("<slug:slug>/managers/invite/", views.invite, name="invite"),
     path("<slug:slug>/managers/<int:pk>/remove/", views.manager_remove, name="manager_remove"),
     path("<slug:slug>/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
-    path("<slug:slug>/calendar/renew/", views.calendar_renew, name="calendar_renew"),
-    path("<slug:slug>/calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),
+    path("<slug:slug>/calendar/renew/", views.calendar_link, {"change": "renew"}, name="calendar_renew"),
+    path("<slug:slug>/calendar/revoke/", views.calendar_link, {"change": "revoke"}, name="calendar_revoke"),
 ]

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import roles, services
 from ..errors import MatchConflict, NotAllowed, RuleViolation
 from ..forms.protests import ProtestForm, RulingForm
+from ..http_cache import private
 from ..models import ProtestEvidence
 from ..selectors import protests as read
 from .referee import _denied, staff_view
@@ -147,6 +148,7 @@ def rule(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("referee_protests:queue")
 
 
+@private(store=False)
 @require_GET
 @panel_view
 def evidence_file(request: HttpRequest, pk: int, evidence: int) -> HttpResponse:
@@ -159,5 +161,4 @@ def evidence_file(request: HttpRequest, pk: int, evidence: int) -> HttpResponse:
         raise Http404("The file is gone from the storage.") from None
     response = FileResponse(handle, as_attachment=True, filename=item.name or "evidence",
                             content_type=item.content_type)
-    response["Cache-Control"] = "private, no-store"
     return response

@@ -32,7 +32,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import roles, services
 from ..errors import MatchConflict, NotAllowed, RuleViolation
 from ..forms import referee as forms
-from ..http_cache import push_served
+from ..http_cache import push_served, uncached
 from ..models import AllowanceUse, Corner, FailureReport, Match
 from ..models.clock import ClockEvent
 from ..models.match import Method
@@ -192,6 +192,7 @@ def match_poll(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(request, "referee/match.html#changed", {"match_pk": pk})
 
 
+@uncached
 @require_GET
 @staff_view
 def match_clock(request: HttpRequest, pk: int) -> HttpResponse:
@@ -200,9 +201,7 @@ def match_clock(request: HttpRequest, pk: int) -> HttpResponse:
             or roles.is_head_referee(request.user) or roles.is_organizer(request.user)):
         get_object_or_404(Match.objects.only("id"), pk=pk)
         return JsonResponse({"error": _("You are not assigned to this match.")}, status=403)
-    response = JsonResponse(clock_state(match_id=pk))
-    response["Cache-Control"] = "no-store"
-    return response
+    return JsonResponse(clock_state(match_id=pk))
 
 
 # --- Actions: one form, one service call -------------------------------------------------

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import roles, uploads
@@ -271,20 +272,22 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                             {"invitation": found, "error": error}, status=400 if error else 200)
 
 
-@team_account
-@require_POST
-def calendar_renew(request: HttpRequest, slug: str) -> HttpResponse:
-    page_team = read.team_page(slug=slug, user=request.user).team
-    return _act(request, slug, lambda: services.calendar_feed_renew(team=page_team, actor=request.user),
-                key=("calendar",), done=_("A new calendar link is ready; the previous one no longer works."))
+# The calendar link's two changes (its URL names say which): the service, and what the team reads.
+CALENDAR_CHANGES = {
+    "renew": (services.calendar_feed_renew,
+              gettext_lazy("A new calendar link is ready; the previous one no longer works.")),
+    "revoke": (services.calendar_feed_revoke, gettext_lazy("The calendar link no longer works.")),
+}
 
 
 @team_account
 @require_POST
-def calendar_revoke(request: HttpRequest, slug: str) -> HttpResponse:
+def calendar_link(request: HttpRequest, slug: str, change: str) -> HttpResponse:
+    """A new private calendar link, or none (teamsite:calendar_renew, teamsite:calendar_revoke)."""
+    service, done = CALENDAR_CHANGES[change]
     page_team = read.team_page(slug=slug, user=request.user).team
-    return _act(request, slug, lambda: services.calendar_feed_revoke(team=page_team, actor=request.user),
-                key=("calendar",), done=_("The calendar link no longer works."))
+    return _act(request, slug, lambda: service(team=page_team, actor=request.user),
+                key=("calendar",), done=str(done))
 
 
 @private
@@ -297,7 +300,6 @@ def calendar(request: HttpRequest, token: str) -> HttpResponse:
     team, seasons = found
     response = HttpResponse(team_schedule_ics(team, seasons, host=request.get_host() or "robot-league"),
                             content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, no-cache"
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -319,12 +321,11 @@ def _file(field, *, attachment: bool) -> FileResponse:
     response = FileResponse(handle, content_type=uploads.content_type(name), as_attachment=attachment,
                             filename=name)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
-@private
+@private(store=False)
 @login_required(login_url="account_login")
 @require_GET
 def proof(request: HttpRequest, pk: int) -> HttpResponse:
@@ -335,7 +336,7 @@ def proof(request: HttpRequest, pk: int) -> HttpResponse:
     return _file(entry.proof, attachment=True)
 
 
-@private
+@private(store=False)
 @login_required(login_url="account_login")
 @require_GET
 def robot_photo(request: HttpRequest, pk: int) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from league import exchange
 from league.models import AuditEvent, Entry, Season, Team
+from league.services.common import system_actor
 from tests import factories
 from tests.admin_site.helpers import group_stage_season
 
@@ -169,7 +170,7 @@ def test_the_browser_refuses_what_the_command_line_refuses_with_the_same_place(o
     with pytest.raises(CommandError) as command:
         call_command("import_season", str(path))
     with pytest.raises(exchange.ImportRefused) as refused:
-        exchange.import_season(content)
+        exchange.import_season(content, actor=system_actor())
     assert str(refused.value) in str(command.value)  # the command says the place and the reason
     before = counts()
     page = upload(org(), content).content.decode()

@@ -8,7 +8,7 @@ import pytest
 
 from league import services
 from league.errors import RuleViolation
-from league.models import Match, Season
+from league.models import Entry, Match, Season, TeamMember
 from league.money import money
 from league.rules.tiebreak import MatchRecord, rank
 from league.selectors import group_standings
@@ -37,12 +37,26 @@ def test_r12_head_to_head_is_reapplied_from_the_top_to_every_subset_still_tied()
     assert table[2].ko_wins > table[1].ko_wins
 
 
-@pytest.mark.django_db
-def test_r8_forfeit_after_rounds_were_fought_keeps_those_rounds_in_the_standings(people):
+def _first_group_match():
+    """The first match of a drawn season's generated group schedule, and the system actor."""
     season = factories.season_at("drawn")
     system = system_actor()
     services.group_schedule_generate(season=season, actor=system)
-    match = season.matches.order_by("scheduled_at", "ring").first()
+    return season.matches.order_by("scheduled_at", "ring").first(), system
+
+
+def _forfeited(match, *, winner: str, rounds: tuple[int, int]):
+    """Check the forfeited match's result; its two rows of the group table (red, blue)."""
+    match.refresh_from_db()
+    assert (match.status, match.winner_id, match.red_rounds, match.blue_rounds) == (
+        Match.Status.FORFEITED, getattr(match, f"{winner}_id"), *rounds)
+    rows = {row.entry.pk: row for row in group_standings(group=match.group).rows}
+    return rows[match.red_id], rows[match.blue_id]
+
+
+@pytest.mark.django_db
+def test_r8_forfeit_after_rounds_were_fought_keeps_those_rounds_in_the_standings(people):
+    match, system = _first_group_match()
     services.match_check_in(match=match, red_robot=services.active_robot(match.red),
                             blue_robot=services.active_robot(match.blue), red_seal="R-1",
                             blue_seal="B-1", actor=system)
@@ -50,15 +64,44 @@ def test_r8_forfeit_after_rounds_were_fought_keeps_those_rounds_in_the_standings
     services.round_record(match=match, number=1, actor=system, data=RoundInput(
         winner="red", method="ko", red_points=30, blue_points=10, blue_fouls=2))
     services.match_forfeit(match=match, corners=["red"], reason="Red cannot go on", actor=system)
-    match.refresh_from_db()
-    assert (match.status, match.winner_id, match.red_rounds, match.blue_rounds) == (
-        Match.Status.FORFEITED, match.blue_id, 1, 2)
-    rows = {row.entry.pk: row for row in group_standings(group=match.group).rows}
-    red, blue = rows[match.red_id], rows[match.blue_id]
+    red, blue = _forfeited(match, winner="blue", rounds=(1, 2))
     assert (red.points, blue.points) == (0, 3)
     assert (red.rounds_won, red.rounds_lost, blue.rounds_won, blue.rounds_lost) == (1, 2, 2, 1)
     assert (red.ko_wins, red.points_for, red.points_against) == (1, 30, 10)
     assert (blue.points_for, blue.discipline) == (10, 2)
+
+
+@pytest.mark.django_db
+def test_r8_forfeit_before_any_round_counts_two_nil_with_no_round_points(people):
+    match, system = _first_group_match()
+    services.match_forfeit(match=match, corners=["blue"], reason="Blue did not come", actor=system)
+    red, blue = _forfeited(match, winner="red", rounds=(2, 0))
+    assert (red.points, blue.points) == (3, 0)
+    assert (red.rounds_won, red.rounds_lost, blue.rounds_won, blue.rounds_lost) == (2, 0, 0, 2)
+    assert (red.points_for, red.points_against, red.ko_wins, blue.discipline) == (0, 0, 0, 0)
+
+
+# --- the rule checks that live once, as named predicates (issue 8) -----------------------------
+
+def test_r2_roster_size_is_one_predicate():
+    assert [TeamMember.roster_size_ok(n) for n in (0, 2, 3, 10, 11)] == [False, False, True, True, False]
+
+
+@pytest.mark.django_db
+def test_r1_withdrawal_is_open_until_the_draw_runs(people):
+    before = factories.season_at("qualified")
+    entry = before.entries.filter(status=Entry.Status.QUALIFIED).first()
+    assert entry.in_running() and entry.may_withdraw()
+    assert not Entry(season=before, status=Entry.Status.WITHDRAWN).may_withdraw()
+    assert not Entry(season=before, status=Entry.Status.AUDITION_REJECTED).in_running()
+    services.entry_withdraw(entry=entry, reason="Robot lost in transit", actor=system_actor())
+    entry.refresh_from_db()
+    assert not entry.in_running() and not entry.robots_open()
+    after = factories.season_at("drawn")
+    drawn = after.entries.filter(status=Entry.Status.QUALIFIED).first()
+    assert after.draw_has_run() and not drawn.may_withdraw()
+    with pytest.raises(RuleViolation, match="R1"):
+        services.entry_withdraw(entry=drawn, reason="too late", actor=system_actor())
 
 
 # --- issue 11, the small items ------------------------------------------------------------------

@@ -49,9 +49,10 @@ def row_counts() -> dict[str, int]:
 
 def refused(doc: dict) -> ImportRefused:
     """Import a file that must be refused; check that nothing at all was saved."""
+    actor = system_actor()  # the caller's hand exists before; the import itself saves nothing
     before = row_counts()
     with pytest.raises(ImportRefused) as info:
-        import_season(doc)
+        import_season(doc, actor=actor)
     assert row_counts() == before, "a refused import saved something"
     return info.value
 

@@ -98,9 +98,10 @@ json_values = st.recursive(
 @FUZZ
 @given(st.binary(max_size=2048))
 def test_random_bytes_as_a_season_file(raw):
+    actor = system_actor()
     before = row_counts()
     with pytest.raises(ImportRefused):
-        import_season(raw)
+        import_season(raw, actor=actor)
     assert row_counts() == before
 
 
@@ -108,9 +109,10 @@ def test_random_bytes_as_a_season_file(raw):
 @FUZZ
 @given(json_values)
 def test_nested_structures_as_a_season_file(value):
+    actor = system_actor()
     before = row_counts()
     with pytest.raises(ImportRefused):
-        import_season(json.dumps(value).encode())
+        import_season(json.dumps(value).encode(), actor=actor)
     assert row_counts() == before
 
 
@@ -122,6 +124,7 @@ def test_a_real_season_file_truncated_or_mutated(finished_doc, data):
     """A real file, cut short or with one value replaced: a refusal that saved nothing, or an
     import (then the season is deleted again for the next example)."""
     text = json.dumps(finished_doc)
+    actor = system_actor()
     before = row_counts()
     if data.draw(st.booleans()):
         raw = text[:data.draw(st.integers(0, len(text) - 1))].encode()
@@ -131,7 +134,7 @@ def test_a_real_season_file_truncated_or_mutated(finished_doc, data):
         doc[key] = data.draw(json_values)
         raw = json.dumps(doc).encode()
     try:
-        import_season(raw, dry_run=True)
+        import_season(raw, dry_run=True, actor=actor)
     except ImportRefused as exc:
         assert exc.path and exc.message
     assert row_counts() == before

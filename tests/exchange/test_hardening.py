@@ -7,6 +7,7 @@ import time
 import pytest
 from django.utils import translation
 
+from league.errors import NotAllowed
 from league.exchange import FormatError, ImportRefused, applications, import_season
 from league.exchange.exports import safe_cell
 from league.exchange.reading import (
@@ -17,6 +18,7 @@ from league.exchange.reading import (
     iter_lines,
     load_json,
 )
+from league.services.common import system_actor
 
 from .files import BILLION_LAUGHS, EXTERNAL_ENTITY, csv_bytes, team_row, xlsx_rows, xlsx_with_sheet
 
@@ -140,7 +142,6 @@ def test_a_named_encoding_that_does_not_fit_is_refused():
 
 @pytest.mark.django_db
 def test_r2_applications_match_a_known_team_by_slug_not_by_english_name():
-    from league.services.common import system_actor
     from tests import factories
 
     season = factories.SeasonFactory()
@@ -192,9 +193,9 @@ def test_nul_in_a_json_string_is_refused():
 def test_import_season_takes_bytes_and_refuses_them_without_a_traceback():
     for text in ['{"a": ' + "[" * 5000, '{"a": 1, "a": 2}', "\xff\xfe", '{"n": ' + "1" * 5000 + "}"]:
         with pytest.raises(ImportRefused):
-            import_season(text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text)
+            import_season(text.encode("utf-8", "surrogateescape"), actor=system_actor())
     with pytest.raises(ImportRefused):
-        import_season(b"\xff\xfe{}")
+        import_season(b"\xff\xfe{}", actor=system_actor())
 
 
 @pytest.mark.django_db
@@ -254,3 +255,11 @@ def test_refusals_are_translated():
         table = refusal("t.csv", csv_bytes([team_row(organization="x" * (MAX_CELL + 1))]))
     assert error.message == "键 \"a\" 在同一对象中出现两次；每个键只能出现一次。"
     assert table.path == "第 2 行，organization 列" and f"上限为 {MAX_CELL}" in table.message
+
+
+def test_r7_import_season_names_its_actor():
+    """The actor is a required keyword, as on every service: no silent default to anybody."""
+    with pytest.raises(TypeError, match="actor"):
+        import_season(b"{}")
+    with pytest.raises(NotAllowed, match="R7"):
+        import_season(b"{}", actor=None)

@@ -11,6 +11,7 @@ from league.exchange import import_season, season_document
 from league.exchange.format import dt_in, dt_out
 from league.models import Season, Team
 from league.selectors import group_standings
+from league.services.common import system_actor
 
 from .conftest import add_failure, entry_at, field_backup_after, match_at, matches_of, refused, robot_serial
 
@@ -340,7 +341,7 @@ def _without_users(doc: dict) -> dict:
 
 def test_r12_import_accepts_a_tie_still_waiting_for_lots_during_the_group_stage(doc):
     _tie_three_in_group_a(_group_done(doc))
-    season = import_season(copy.deepcopy(doc))
+    season = import_season(copy.deepcopy(doc), actor=system_actor())
     table = group_standings(group=season.groups.get(name="A"))
     assert len(table.lots_needed) == 1 and len(table.lots_needed[0]) == 3
     assert _without_users(season_document(season)) == _without_users(doc)
@@ -350,7 +351,7 @@ def test_r12_import_replays_the_lots_that_break_a_tie(doc):
     t1, t2, t3, _t4 = _tie_three_in_group_a(_group_done(doc))
     for lot, team in enumerate((t2, t3, t1), start=1):
         doc["entries"][entry_at(doc, team)]["lot"] = lot
-    season = import_season(copy.deepcopy(doc))
+    season = import_season(copy.deepcopy(doc), actor=system_actor())
     table = group_standings(group=season.groups.get(name="A"))
     assert [row.entry.team.slug for row in table.rows[:3]] == [t2, t3, t1]
     assert table.rows[0].separated_by == "lots" and not table.lots_needed
@@ -441,7 +442,7 @@ def test_import_refuses_a_file_that_is_not_an_object(db):
 
 def test_a_refused_import_leaves_an_existing_season_untouched(doc, finished_doc):
     """Import the season, then a broken copy under another slug: still one season, same rows."""
-    import_season(copy.deepcopy(finished_doc))
+    import_season(copy.deepcopy(finished_doc), actor=system_actor())
     doc["season"]["slug"] = "copy"
     i = _group_match(doc)
     doc["matches"][i]["blue_seal"] = doc["matches"][i]["red_seal"]

@@ -135,7 +135,7 @@ def test_your_match_is_next_goes_to_the_called_and_the_on_deck_teams_once(
     from league.jobs import notify
 
     with django_capture_on_commit_callbacks(execute=True):
-        notify.on_event("match.called", season=season, match=called, data={})
+        notify.on_event("match.called", season=season, match=called, data={}, actor=system_actor())
     assert Notification.objects.filter(kind="match_next").count() == 4
 
 

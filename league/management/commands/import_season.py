@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from league.exchange import ImportRefused, import_season
 from league.exchange.reading import MAX_JSON_BYTES
+from league.services.common import system_actor
 
 
 class Command(BaseCommand):
@@ -33,8 +35,10 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
         try:
-            season = import_season(data, dry_run=options["dry_run"],  # as the system actor
-                                   source=Path(file).name if file != "-" else "stdin")
+            with transaction.atomic():  # the system actor too is kept only with what it imports
+                season = import_season(data, dry_run=options["dry_run"], actor=system_actor(),
+                                       source=Path(file).name if file != "-" else "stdin")
+                transaction.set_rollback(options["dry_run"])
         except ImportRefused as exc:
             raise CommandError(f"Import refused, nothing was saved. {exc}") from exc
         if options["dry_run"]:
