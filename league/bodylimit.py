@@ -25,6 +25,8 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from .http_cache import private
+
 MB = 1024 * 1024
 
 
@@ -64,10 +66,14 @@ def refusal(request: HttpRequest, size: int | None, limit: int) -> HttpResponse:
     body = (f'<!DOCTYPE html><html lang="{language}"><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>413</title>'
             f'<p role="alert">{escape(sentence)}</p></html>')
-    response = HttpResponse(body, status=413)
+    response = _refusal_page(request, body)
     response["Connection"] = "close"  # the rest of the body is not read
-    response["Cache-Control"] = "private, no-store"
     return response
+
+
+@private(store=False)  # about this visitor's upload: kept by nobody
+def _refusal_page(request: HttpRequest, body: str) -> HttpResponse:
+    return HttpResponse(body, status=413)
 
 
 def _declared(value: str | bytes | None) -> int | None:
