@@ -26,6 +26,17 @@ def _forget_stream_names():
     views._SEASON_IDS.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request through LocaleMiddleware leaves its
+    language active in the thread, and a later test in the same worker would read 中文."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def people(db):
     return factories.staff()
