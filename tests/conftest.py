@@ -16,6 +16,13 @@ def _fast_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _season_numbers_start_again():
+    """Seasons a test builds without a slug are season-0, season-2, ... in every test, so the
+    same build in another test is the same rows (tests/snapshots.py copies them)."""
+    factories.SeasonFactory.reset_sequence(0)
+
+
+@pytest.fixture(autouse=True)
 def _forget_stream_names():
     """Stream URLs' season ids are kept per process (league/push/views.py); each test's
     database starts again, and so do they."""

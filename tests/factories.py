@@ -15,6 +15,7 @@ every built state obeys the rulebook:
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -31,6 +32,7 @@ from league.demo import (  # noqa: F401  (the tests take them from here)
 )
 from league.models import Entry, Robot, Season, Team, TeamMember
 from league.services.common import system_actor
+from tests import snapshots
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -149,12 +151,35 @@ def staff() -> dict[str, object]:
     return demo.staff()
 
 
+_PLAIN = (str, int, float, bool, type(None), dt.date, dt.time, dt.timedelta, Decimal)
+
+
 def season_at(state: str, *, seed: int = 2026, applicants: int = 20, **season_fields) -> Season:
-    """A new season driven through the services up to ``state`` (league.demo.advance)."""
+    """A new season driven through the services up to ``state`` (league.demo.advance).
+
+    Built once per test process for each state, arguments and database it starts from, and
+    written back as rows after that (tests/snapshots.py): the same season, in milliseconds. Its
+    default slug and name are numbered by SeasonFactory's sequence, which starts again with each
+    test (tests/conftest.py), so the first season of every test is the same."""
     if state not in STATES:
         raise ValueError(f"unknown state {state!r}; one of {STATES}")
-    season = SeasonFactory(**season_fields)
-    people = staff() if STATES.index(state) >= STATES.index("group_stage") else None
-    return demo.advance(season, state, seed=seed, applicants=applicants, people=people)
+    number = SeasonFactory._meta.next_sequence()
+    season_fields = {"slug": f"season-{number}", "name": f"Season {number}", **season_fields}
+    built = []
+
+    def build() -> Season:
+        built.append(True)
+        season = SeasonFactory(**season_fields)
+        people = staff() if STATES.index(state) >= STATES.index("group_stage") else None
+        return demo.advance(season, state, seed=seed, applicants=applicants, people=people)
+
+    if not all(isinstance(v, _PLAIN) for v in season_fields.values()):
+        return build()
+    key = ("season_at", state, seed, applicants, tuple(sorted(season_fields.items())))
+    season = snapshots.cached_build(key, build, result=lambda s: s.pk,
+                                    load=lambda pk: Season.objects.get(pk=pk))
+    if not built:
+        SeasonFactory._meta.next_sequence()  # as SeasonFactory(...) would have
+    return season
 
 _draw_any_lots = demo.draw_any_lots  # the exchange tests use it under this name

@@ -16,6 +16,10 @@ CELERY_TASK_ALWAYS_EAGER = True
 WEBHOOK_ALLOW_PRIVATE = True
 WEBHOOK_BACKOFF_SECONDS = 1
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Fast password hashing everywhere in the suite, the fixtures built once per module or session
+# too (PBKDF2's million rounds cost each staff account a second on a busy machine); production's
+# hasher is unchanged (config.settings).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # PostgreSQL in the suite: a commit need not wait for its WAL flush (the test databases are
 # thrown away), which the transactional and browser tests, committing often, feel most.

@@ -11,7 +11,7 @@ from django.db import transaction
 from league import roles, services
 from league.models import Match, Season, TeamManager
 from league.services.common import system_actor
-from tests import factories
+from tests import factories, snapshots
 from tests.public.conftest import _clean_cache  # noqa: F401  (autouse: a clean page cache)
 
 # The first bytes of the files the league takes, and of one it refuses.
@@ -39,11 +39,14 @@ def team_manager(team, username: str):
 
 @pytest.fixture(scope="module")
 def _world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+    def build() -> dict:
         season = factories.season_at("knockout", slug="protest-season", name="Protest season")
         qf1 = season.matches.get(slot="QF1")
         services.match_sign_off(match=qf1, actor=system_actor())
-        yield {"season": season.pk}
+        return {"season": season.pk}
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield snapshots.cached_build("protest world", build)
         transaction.set_rollback(True)
 
 

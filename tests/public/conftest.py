@@ -11,7 +11,7 @@ from league import services
 from league.http_cache import _STAMPS
 from league.models import FailureReport, Match, Season
 from league.services.common import system_actor
-from tests import factories
+from tests import factories, snapshots
 
 
 @pytest.fixture(autouse=True)
@@ -61,10 +61,13 @@ def _world(django_db_setup, django_db_blocker):
     """Two seasons built once per test module (building one through the services takes a
     second or more) inside a transaction rolled back after the module; each test runs in a
     savepoint of it (pytest-django's ``db``), so what a test changes is gone after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    def build() -> dict:
         ko = knockout_with_replacement(slug="knockout-season", name="Knockout season")
         done = finish(knockout_with_replacement(slug="finished-season", name="Finished season"))
-        yield {"knockout": ko.pk, "finished": done.pk}
+        return {"knockout": ko.pk, "finished": done.pk}
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield snapshots.cached_build("public world", build)
         transaction.set_rollback(True)
 
 

@@ -10,7 +10,7 @@ from league import services
 from league.http_cache import _STAMPS
 from league.models import Entry, Season
 from league.services.common import system_actor
-from tests import factories
+from tests import factories, snapshots
 from tests.public.conftest import knockout_with_replacement
 
 PENDING_TEXT = "Left knee servo smells of smoke, maybe"
@@ -67,7 +67,7 @@ def private_world() -> dict:
 @pytest.fixture(scope="module")
 def _private(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        yield private_world()
+        yield snapshots.cached_build("private world", private_world)
         transaction.set_rollback(True)
 
 

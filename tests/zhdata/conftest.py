@@ -7,6 +7,7 @@ from django.db import transaction
 
 from league.http_cache import _STAMPS
 from league.models import Season
+from tests import snapshots
 from tests.public.conftest import knockout_with_replacement
 
 TRILINGUAL = dict(
@@ -27,8 +28,8 @@ def _clean_cache():
 @pytest.fixture(scope="module")
 def _trilingual(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        season = knockout_with_replacement(**TRILINGUAL)
-        yield season.pk
+        yield snapshots.cached_build("trilingual world",
+                                     lambda: knockout_with_replacement(**TRILINGUAL).pk)
         transaction.set_rollback(True)
 
 
